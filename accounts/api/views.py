@@ -1,0 +1,135 @@
+"""/v1/auth (login, refresh, logout) and /v1/users."""
+
+from __future__ import annotations
+
+from django.contrib.auth import authenticate
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import exceptions, status
+from rest_framework.decorators import action
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts import services, tokens
+from accounts.api import serializers
+from cloudbooks.api.ratelimits import client_ip, login_limits
+from cloudbooks.api.viewsets import BaseViewSet, PublicAPIView
+
+INVALID_CREDENTIALS = "Invalid email or password"
+
+
+class LoginView(PublicAPIView):
+    @extend_schema(
+        tags=["auth"],
+        auth=[],
+        request=serializers.LoginSerializer,
+        responses={200: serializers.LoginResponseSerializer},
+        summary="Authenticate a user and get an access token",
+    )
+    def post(self, request):
+        per_ip, per_email = login_limits()
+        per_ip.hit(request, client_ip(request))
+        serializer = serializers.LoginSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        email = serializer.validated_data["email"].lower()
+        per_email.refuse_if_exhausted(request, email)
+        # Unknown email, wrong password and inactive user take the same path through the
+        # password hasher (Django's ModelBackend) and give the same answer.
+        user = authenticate(request, email=email, password=serializer.validated_data["password"])
+        if user is None:
+            per_email.hit(request, email)
+            raise exceptions.AuthenticationFailed(INVALID_CREDENTIALS)
+        body = tokens.tokens_for_login(user).as_response()
+        body["user"] = serializers.UserSerializer(user).data
+        return Response(body)
+
+
+class RefreshView(PublicAPIView):
+    @extend_schema(
+        tags=["auth"],
+        auth=[],
+        request=serializers.RefreshSerializer,
+        responses={200: serializers.TokenPairSerializer},
+        summary="Exchange a refresh token for a new access and refresh token",
+        description=(
+            "Rotates: the refresh token sent is blacklisted. Sending an already-rotated "
+            "refresh token again revokes every refresh token of that login."
+        ),
+    )
+    def post(self, request):
+        serializer = serializers.RefreshSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            pair = tokens.tokens_for_refresh(serializer.validated_data["refresh"])
+        except tokens.InvalidToken as exc:
+            raise exceptions.AuthenticationFailed(str(exc)) from None
+        return Response(pair.as_response())
+
+
+class LogoutView(APIView):
+    @extend_schema(
+        tags=["auth"],
+        request=serializers.LogoutSerializer,
+        responses={204: OpenApiResponse(description="Logged out.")},
+        summary="Revoke the access token used (and the refresh token, if given)",
+    )
+    def post(self, request):
+        if request.auth.kind != "jwt":
+            raise exceptions.PermissionDenied(
+                "Logout revokes an access token; revoke API keys in the dashboard instead"
+            )
+        serializer = serializers.LogoutSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            tokens.logout(
+                user=request.user,
+                access=request.auth.access_token,
+                raw_refresh=serializer.validated_data.get("refresh"),
+            )
+        except tokens.InvalidToken as exc:
+            raise exceptions.ValidationError({"refresh": [str(exc)]}) from None
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class UserViewSet(BaseViewSet):
+    serializer_class = serializers.UserSerializer
+
+    def get_queryset(self):
+        return services.users_visible_to(self.request.user)
+
+    def get_serializer_class(self):
+        if self.action == "retrieve":
+            return serializers.PublicUserSerializer
+        return serializers.UserSerializer
+
+    @extend_schema(tags=["users"], summary="Get a user who shares an organization with you")
+    def retrieve(self, request, pk=None):
+        return Response(self.get_serializer(self.get_object()).data)
+
+    @extend_schema(methods=["GET"], tags=["users"], summary="Get the current user")
+    @extend_schema(
+        methods=["PATCH", "PUT"],
+        tags=["users"],
+        request=serializers.UserUpdateSerializer,
+        responses={200: serializers.UserSerializer},
+        summary="Update the current user",
+    )
+    @extend_schema(
+        methods=["DELETE"],
+        tags=["users"],
+        responses={204: OpenApiResponse(description="Account deleted.")},
+        summary="Delete the current user's account",
+    )
+    @action(detail=False, methods=["get", "patch", "put", "delete"], url_path="me")
+    def me(self, request):
+        user = request.user
+        if request.method == "GET":
+            return Response(serializers.UserSerializer(user).data)
+        if request.method == "DELETE":
+            services.user_delete(user=user)
+            return Response(status=status.HTTP_204_NO_CONTENT)
+        update = serializers.UserUpdateSerializer(
+            data=request.data, partial=request.method == "PATCH"
+        )
+        update.is_valid(raise_exception=True)
+        user = services.user_update(user=user, **update.validated_data)
+        return Response(serializers.UserSerializer(user).data)

@@ -1,0 +1,65 @@
+"""OpenAPI generation: every operation documents the envelope for the errors it can give."""
+
+from __future__ import annotations
+
+from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
+from rest_framework import serializers
+from rest_framework.permissions import AllowAny
+
+from cloudbooks.api.exceptions import CODES_BY_STATUS
+
+ERROR_DESCRIPTIONS = {
+    400: "Invalid request: validation failure, malformed body or bad query parameter.",
+    401: "Credentials missing, malformed, expired or revoked.",
+    403: "Authenticated, but the role or the key's scope does not allow it.",
+    404: "No such resource, or one the caller may not know exists.",
+    409: "The request contradicts the current state.",
+    413: "The body is over the size limit.",
+    415: "The body's media type is not JSON, form-encoded or multipart.",
+    429: "Rate limit reached; see `Retry-After`.",
+}
+
+
+class ErrorDetailSerializer(serializers.Serializer):
+    code = serializers.ChoiceField(choices=sorted(set(CODES_BY_STATUS.values())))
+    message = serializers.CharField()
+    details = serializers.DictField(
+        help_text="`field` and `issue` name the first invalid field; `errors` lists them all."
+    )
+    request_id = serializers.CharField()
+
+
+class ErrorSerializer(serializers.Serializer):
+    error = ErrorDetailSerializer()
+
+    class Meta:
+        ref_name = "Error"
+
+
+class AutoSchema(SpectacularAutoSchema):
+    """drf-spectacular's schema with the error responses every operation can produce."""
+
+    def _error_statuses(self) -> list[int]:
+        method = self.method.upper()
+        has_body = method in ("POST", "PUT", "PATCH")
+        authenticated = not any(isinstance(p, AllowAny) for p in self.view.get_permissions())
+        statuses = []
+        if has_body or self._is_list_view():
+            statuses.append(400)
+        if authenticated:
+            statuses += [401, 403]
+        if "{" in self.path:
+            statuses.append(404)
+        if has_body:
+            statuses += [413, 415]
+        statuses.append(429)
+        return statuses
+
+    def _get_response_bodies(self, direction: str = "response") -> dict:
+        responses = super()._get_response_bodies(direction)
+        for status_code in self._error_statuses():
+            if str(status_code) not in responses:
+                response = self._get_response_for_code(ErrorSerializer, str(status_code))
+                response["description"] = ERROR_DESCRIPTIONS[status_code]
+                responses[str(status_code)] = response
+        return responses

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CloudbooksConfig(AppConfig):
+    name = "cloudbooks"
+    verbose_name = "CloudBooks"
