@@ -231,6 +231,7 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.MultiPartParser",
     ],
     "DEFAULT_CONTENT_NEGOTIATION_CLASS": "cloudbooks.api.negotiation.JSONOnlyNegotiation",
+    "DEFAULT_THROTTLE_CLASSES": ["cloudbooks.api.throttling.PlanRateThrottle"],
     "DEFAULT_PAGINATION_CLASS": "cloudbooks.api.pagination.CursorPagination",
     "PAGE_SIZE": 20,
     "EXCEPTION_HANDLER": "cloudbooks.api.exceptions.exception_handler",
@@ -261,6 +262,9 @@ SPECTACULAR_SETTINGS = {
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema and /docs are public: no credentials read, no budget spent.
+    "SERVE_AUTHENTICATION": [],
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "SCHEMA_PATH_PREFIX": r"/v1",
     "COMPONENT_SPLIT_REQUEST": True,
     "SWAGGER_UI_DIST": "SIDECAR",

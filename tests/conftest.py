@@ -20,8 +20,6 @@ def _fast_and_isolated(settings):
     }
     # Every test starts with empty counters, revocation caches and sessions.
     cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
@@ -32,3 +30,15 @@ def api() -> APIClient:
 @pytest.fixture
 def user(db):
     return make_user(email="owner@example.com", name="Olive Owner")
+
+
+@pytest.fixture
+def unreachable_cache(settings):
+    """Point the default cache at a Redis that is not there (a closed local port)."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+        }
+    }

@@ -7,12 +7,11 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from accounts import services, tokens
 from accounts.api import serializers
 from cloudbooks.api.ratelimits import client_ip, login_limits
-from cloudbooks.api.viewsets import BaseViewSet, PublicAPIView
+from cloudbooks.api.viewsets import BaseAPIView, BaseViewSet, PublicAPIView
 
 INVALID_CREDENTIALS = "Invalid email or password"
 
@@ -65,7 +64,7 @@ class RefreshView(PublicAPIView):
         return Response(pair.as_response())
 
 
-class LogoutView(APIView):
+class LogoutView(BaseAPIView):
     @extend_schema(
         tags=["auth"],
         request=serializers.LogoutSerializer,

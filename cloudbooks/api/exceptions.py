@@ -21,7 +21,6 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 from rest_framework import exceptions, status
 from rest_framework.response import Response
-from rest_framework.views import set_rollback
 
 from cloudbooks.api.middleware import current_request_id
 
@@ -190,6 +189,9 @@ def exception_handler(exc: Exception, context: dict) -> Response:
         # A bug. Log it with the request id (the filter adds it) and answer without a traceback.
         logger.exception("Unhandled exception in %s", context.get("view").__class__.__name__)
         api_exc = InternalError()
+    # Imported here: rest_framework.views reads the DRF settings, which name this module.
+    from rest_framework.views import set_rollback
+
     # Whatever the view wrote before failing is rolled back: an error changes nothing.
     set_rollback()
 

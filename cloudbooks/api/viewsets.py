@@ -9,7 +9,37 @@ from rest_framework.permissions import AllowAny
 from rest_framework.views import APIView
 
 
-class PublicAPIView(APIView):
+class ApiViewMixin:
+    """The request path every API view shares (STYLE): authentication → throttle → permission.
+
+    DRF checks permissions before throttles; we throttle first so that a request refused for
+    its role or key scope still spends budget and still carries its rate-limit headers.
+    The throttle leaves its state on the request; `finalize_response` turns it into headers
+    on whatever the response is: a success, an error or the 429 itself.
+    """
+
+    def check_permissions(self, request) -> None:
+        super().check_throttles(request)
+        super().check_permissions(request)
+
+    def check_throttles(self, request) -> None:
+        # Already done in check_permissions, which DRF calls first.
+        return None
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        state = getattr(request._request, "rate_limit", None)
+        if state is not None:
+            for header, value in state.headers().items():
+                response[header] = value
+        return response
+
+
+class BaseAPIView(ApiViewMixin, APIView):
+    """A plain API endpoint on the shared request path."""
+
+
+class PublicAPIView(BaseAPIView):
     """An endpoint that takes no credentials (login, refresh): a stale header cannot block it.
 
     It still answers 401 with `WWW-Authenticate: Bearer` (DRF would turn a 401 into a 403
@@ -23,7 +53,7 @@ class PublicAPIView(APIView):
         return 'Bearer realm="api"'
 
 
-class BaseViewSet(viewsets.GenericViewSet):
+class BaseViewSet(ApiViewMixin, viewsets.GenericViewSet):
     """Scoping and lookups for every resource viewset.
 
     Subclasses scope `get_queryset` to the caller, so an object outside it is a 404 and its

@@ -1,0 +1,159 @@
+"""The plan budget (SPEC §5): requests per user per clock hour, shared by every process.
+
+Counters live in the configured cache (Redis in production): one key per user and hour,
+`usage:<user id>:<hour start>`, incremented atomically. The same keys are the usage history
+the dashboard draws, so they are kept for a day rather than an hour.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from rest_framework.throttling import BaseThrottle
+
+from cloudbooks.api.exceptions import RateLimitExceeded
+
+logger = logging.getLogger(__name__)
+
+WINDOW_SECONDS = 3600
+# Counters outlive their window so the dashboard can chart the last 24 hours.
+HISTORY_HOURS = 24
+_KEEP_SECONDS = (HISTORY_HOURS + 1) * WINDOW_SECONDS
+
+# Log a cache outage at most once a minute per process: fail-open must not flood the logs.
+_LOG_EVERY_SECONDS = 60
+_last_failure_logged = 0.0
+
+
+def window_start(now: float | None = None) -> int:
+    now = time.time() if now is None else now
+    return int(now // WINDOW_SECONDS) * WINDOW_SECONDS
+
+
+def usage_key(user_id, window: int) -> str:
+    return f"usage:{user_id}:{window}"
+
+
+def increment(key: str, *, expire_at: int) -> int:
+    """Add one to a counter and return the new value, as one atomic cache operation.
+
+    On Redis this is INCR + EXPIREAT in one MULTI/EXEC round trip: no read-modify-write,
+    so concurrent processes can never both see "one left". Django's `cache.incr` is not
+    used on Redis because it does EXISTS then INCR (two trips, and a counter created by the
+    INCR alone would never expire).
+    """
+    backend = getattr(cache, "_cache", None)
+    if hasattr(backend, "get_client"):  # django.core.cache.backends.redis.RedisCache
+        full_key = cache.make_and_validate_key(key)
+        client = backend.get_client(full_key, write=True)
+        pipe = client.pipeline(transaction=True)
+        pipe.incr(full_key)
+        pipe.expireat(full_key, expire_at)
+        count, _ = pipe.execute()
+        return int(count)
+    # Process-local caches (development): their incr is atomic within the process.
+    timeout = max(1, expire_at - int(time.time()))
+    if cache.add(key, 1, timeout=timeout):
+        return 1
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.add(key, 1, timeout=timeout)
+        return 1
+
+
+def usage_history(user_id, hours: int = HISTORY_HOURS, now: float | None = None) -> list:
+    """[(hour start, requests)] for the last `hours` clock hours, oldest first: one cache read."""
+    current = window_start(now)
+    windows = [current - WINDOW_SECONDS * i for i in reversed(range(hours))]
+    counts = cache.get_many([usage_key(user_id, w) for w in windows])
+    return [(w, int(counts.get(usage_key(user_id, w), 0))) for w in windows]
+
+
+@dataclass(frozen=True)
+class RateLimitState:
+    """What the headers say about the caller's budget after this request."""
+
+    policy: str
+    limit: int
+    used: int
+    reset: int  # Unix seconds when the window ends
+
+    @property
+    def remaining(self) -> int:
+        return max(0, self.limit - self.used)
+
+    def seconds_to_reset(self, now: float | None = None) -> int:
+        now = time.time() if now is None else now
+        return max(1, int(self.reset - now))
+
+    def headers(self, now: float | None = None) -> dict[str, str]:
+        to_reset = self.seconds_to_reset(now)
+        return {
+            "X-RateLimit-Limit": str(self.limit),
+            "X-RateLimit-Remaining": str(self.remaining),
+            "X-RateLimit-Reset": str(self.reset),
+            # IETF "RateLimit header fields for HTTP" (draft-ietf-httpapi-ratelimit-headers).
+            "RateLimit-Policy": f'"{self.policy}";q={self.limit};w={WINDOW_SECONDS}',
+            "RateLimit": f'"{self.policy}";r={self.remaining};t={to_reset}',
+        }
+
+
+def _log_cache_failure(exc: Exception) -> None:
+    global _last_failure_logged
+    now = time.monotonic()
+    if now - _last_failure_logged >= _LOG_EVERY_SECONDS:
+        _last_failure_logged = now
+        logger.error(
+            "Rate-limit cache unavailable (%s); serving without plan limits (fail open)",
+            exc.__class__.__name__,
+        )
+
+
+class PlanRateThrottle(BaseThrottle):
+    """Each user's plan budget per clock hour, shared by their access tokens and API keys.
+
+    Why not DRF's UserRateThrottle: it keeps a list of request timestamps per user in the
+    cache and rewrites it on every request — a read-modify-write whose cost grows with the
+    limit (10,000 entries on `pro`) and which two processes can interleave to overshoot the
+    limit. Here a request is one atomic increment of a counter per user and hour, whatever
+    the limit, and every process shares it.
+
+    Requests of unlimited plans are counted too (the dashboard shows usage) but never refused.
+    If the cache is unreachable the API stays up without limits (fail open, logged once a
+    minute); credential brute-force limits fail closed instead (ratelimits.py).
+    """
+
+    def allow_request(self, request, view) -> bool:
+        user = request.user
+        if user is None or not user.is_authenticated:
+            return True
+        plan = user.plan
+        now = time.time()
+        window = window_start(now)
+        reset = window + WINDOW_SECONDS
+        try:
+            used = increment(usage_key(user.pk, window), expire_at=window + _KEEP_SECONDS)
+        except Exception as exc:
+            _log_cache_failure(exc)
+            return True
+        if plan.requests_per_hour is None:
+            return True
+        state = RateLimitState(
+            policy=plan.slug, limit=plan.requests_per_hour, used=used, reset=reset
+        )
+        # The base view puts these on the response, whatever it turns out to be.
+        request._request.rate_limit = state
+        if used > state.limit:
+            raise RateLimitExceeded(
+                wait=state.seconds_to_reset(now),
+                message=(
+                    f"Rate limit of {state.limit} requests per hour for the "
+                    f"{plan.name} plan exceeded"
+                ),
+                details={"plan": plan.slug, "limit": state.limit, "reset": reset},
+            )
+        return True
