@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import inspect
+import re
+
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
@@ -39,6 +42,14 @@ class ErrorSerializer(serializers.Serializer):
 class AutoSchema(SpectacularAutoSchema):
     """drf-spectacular's schema with the error responses every operation can produce."""
 
+    def get_description(self) -> str:
+        # The view's own docstring only: our shared bases' docstrings speak to developers,
+        # not to API consumers.
+        action = getattr(self.view, getattr(self.view, "action", self.method.lower()), None)
+        action_doc = inspect.getdoc(action) if action is not None else None
+        own_doc = self.view.__class__.__dict__.get("__doc__")
+        return action_doc or (inspect.cleandoc(own_doc) if own_doc else "")
+
     def _error_statuses(self) -> list[int]:
         method = self.method.upper()
         has_body = method in ("POST", "PUT", "PATCH")
@@ -63,3 +74,11 @@ class AutoSchema(SpectacularAutoSchema):
                 response["description"] = ERROR_DESCRIPTIONS[status_code]
                 responses[str(status_code)] = response
         return responses
+
+
+def strip_trailing_slashes(result: dict, generator, request, public) -> dict:
+    """Postprocessing hook: document `/v1/users/me`, not `/v1/users/me/` (both work)."""
+    result["paths"] = {
+        (re.sub(r"(?<=.)/$", "", path)): item for path, item in result.get("paths", {}).items()
+    }
+    return result
