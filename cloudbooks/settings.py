@@ -255,11 +255,27 @@ SIMPLE_JWT = {
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "CloudBooks API",
-    "DESCRIPTION": (
-        "The CloudBooks REST API. Authenticate with `Authorization: Bearer <token>`, where the "
-        "token is an access token from `POST /v1/auth/login` or an API key `sk_live_…`. "
-        'Every error has the body `{"error": {code, message, details, request_id}}`.'
-    ),
+    "DESCRIPTION": """
+The CloudBooks REST API.
+
+**Credentials.** Send `Authorization: Bearer <token>`, where the token is an access token
+from `POST /v1/auth/login` (15 minutes; renew it with `POST /v1/auth/refresh`) or an API key
+`sk_live_…` from the dashboard. A `read_only` key gets 403 on every unsafe method.
+
+**Errors.** Every error has the body
+`{"error": {"code", "message", "details", "request_id"}}`; for validation errors
+`details.field` and `details.issue` name the first invalid field and `details.errors` lists
+them all. Every response carries `X-Request-Id`.
+
+**Rate limits.** Each user's plan allows a number of requests per clock hour, shared by all
+of the user's tokens and keys. Responses of metered plans carry `X-RateLimit-Limit`,
+`X-RateLimit-Remaining`, `X-RateLimit-Reset` (Unix seconds) and the IETF `RateLimit-Policy`
+and `RateLimit` fields; over the limit the answer is 429 `rate_limit_exceeded` with
+`Retry-After`. Login is limited per client IP and per email.
+
+**Lists** are cursor-paginated, newest first: `?limit=` (1–100, default 20) and the `next` and
+`previous` URLs of the response.
+""",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     # The schema and /docs are public: no credentials read, no budget spent.
