@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from rest_framework.exceptions import ValidationError
 
@@ -134,10 +135,19 @@ def user_update(
 
 @transaction.atomic
 def user_delete(*, user: User) -> None:
-    """Delete the account: its keys and tokens stop working at once (their rows go with it)."""
+    """Delete the account: its keys and tokens stop working at once (their rows go with it).
+
+    Refused (409, `Conflict`) while the user is the only owner of an organization that has
+    other members; organizations where the user is the only member are deleted with it.
+    """
+    from orgs.services import organizations_release_user  # orgs depends on accounts
+
+    organizations_release_user(user=user)
     user.delete()
 
 
 def users_visible_to(user: User):
-    """The users `user` may look up: themselves (organizations widen this)."""
-    return User.objects.filter(pk=user.pk)
+    """The users `user` may look up: themselves and everyone sharing an organization."""
+    from orgs.services import co_member_ids  # orgs depends on accounts
+
+    return User.objects.filter(Q(pk=user.pk) | Q(pk__in=co_member_ids(user)))

@@ -12,6 +12,8 @@ from cloudbooks.api import views as api_views
 api_v1 = [
     re_path(r"^openapi\.json$", SpectacularJSONAPIView.as_view(), name="openapi-schema"),
     path("", include("accounts.api.urls")),
+    path("", include("orgs.api.urls")),
+    path("", include("projects.api.urls")),
 ]
 
 urlpatterns = [

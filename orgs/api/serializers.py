@@ -1,0 +1,57 @@
+"""Shapes of /v1/organizations and their members. Rules live in orgs.services."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from accounts.api.serializers import EmailField, PublicUserSerializer
+from accounts.models import User
+from orgs.models import Membership, Organization, Role
+
+
+class OrganizationSerializer(serializers.ModelSerializer):
+    # Declared, so ModelSerializer adds no UniqueValidator: the service decides (race-safe).
+    slug = serializers.SlugField(
+        max_length=60,
+        required=False,
+        help_text="Unique, lowercase; derived from the name unless given.",
+    )
+    role = serializers.ChoiceField(
+        source="caller_role",
+        choices=Role.choices,
+        read_only=True,
+        help_text="Your role in this organization.",
+    )
+
+    class Meta:
+        model = Organization
+        fields = ["id", "name", "slug", "description", "role", "created_at", "updated_at"]
+        read_only_fields = ["id", "role", "created_at", "updated_at"]
+
+
+class MembershipSerializer(serializers.ModelSerializer):
+    user = PublicUserSerializer(read_only=True)
+
+    class Meta:
+        model = Membership
+        fields = ["user", "role", "created_at", "updated_at"]
+        read_only_fields = fields
+
+
+class MembershipCreateSerializer(serializers.Serializer):
+    """`POST /v1/organizations/{id}/members`: an existing user, by email, with a role."""
+
+    email = EmailField(max_length=254, help_text="The email of an existing CloudBooks user.")
+    role = serializers.ChoiceField(choices=Role.choices, default=Role.MEMBER)
+
+    def validate_email(self, value: str) -> User:
+        user = User.objects.filter(email__iexact=value, is_active=True).first()
+        if user is None:
+            raise serializers.ValidationError("No CloudBooks user has this email")
+        return user
+
+
+class MembershipUpdateSerializer(serializers.Serializer):
+    """`PATCH /v1/organizations/{id}/members/{user_id}`: the new role."""
+
+    role = serializers.ChoiceField(choices=Role.choices)

@@ -1,0 +1,54 @@
+"""Shapes of /v1/projects. Rules live in projects.services."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from orgs.services import organizations_for
+from projects.models import Project
+
+NOT_YOUR_ORGANIZATION = "Must be the id of an organization you belong to"
+
+
+class CallerOrganizationField(serializers.PrimaryKeyRelatedField):
+    """An organization id, accepted only if the caller belongs to it.
+
+    A malformed id, an unknown one and one of somebody else's organization are all a 400 on
+    this field; the last two give the same answer, which does not say whether it exists.
+    """
+
+    default_error_messages = {"does_not_exist": NOT_YOUR_ORGANIZATION}
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("pk_field", serializers.UUIDField())
+        super().__init__(**kwargs)
+
+    def get_queryset(self):
+        return organizations_for(self.context["request"].user)
+
+
+class ProjectSerializer(serializers.ModelSerializer):
+    organization = CallerOrganizationField(
+        help_text="The organization the project belongs to; yours, and fixed once created."
+    )
+    created_by = serializers.PrimaryKeyRelatedField(
+        read_only=True, help_text="The id of the user who created the project, if still here."
+    )
+
+    class Meta:
+        model = Project
+        fields = [
+            "id",
+            "organization",
+            "name",
+            "description",
+            "created_by",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["id", "created_by", "created_at", "updated_at"]
+
+    def validate_organization(self, organization):
+        if self.instance is not None and organization.pk != self.instance.organization_id:
+            raise serializers.ValidationError("A project cannot move to another organization")
+        return organization
