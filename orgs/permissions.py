@@ -86,32 +86,33 @@ def may_change_membership(
 # the view found in the caller's scope, so a failure here is a 403, never a leak.
 
 
-class OrganizationPermission(permissions.BasePermission):
-    """Organizations: `caller_role` is annotated on every object by the scoped queryset."""
+class RoleObjectPermission(permissions.BasePermission):
+    """An object annotated with `caller_role` by its scoped queryset; `actions` maps the view's
+    action to what it takes (anything unlisted is a read)."""
 
     message = FORBIDDEN_MESSAGE
+    actions: dict[str, Action] = {}
+
+    def has_object_permission(self, request, view, obj) -> bool:
+        return can(obj.caller_role, self.actions.get(view.action, Action.READ))
+
+
+class OrganizationPermission(RoleObjectPermission):
     actions = {
         "update": Action.UPDATE_ORGANIZATION,
         "partial_update": Action.UPDATE_ORGANIZATION,
         "destroy": Action.DELETE_ORGANIZATION,
     }
 
-    def has_object_permission(self, request, view, obj) -> bool:
-        return can(obj.caller_role, self.actions.get(view.action, Action.READ))
 
+class ProjectPermission(RoleObjectPermission):
+    """`caller_role` is the caller's role in the project's organization."""
 
-class ProjectPermission(permissions.BasePermission):
-    """Projects: `caller_role` (the caller's role in the project's organization) is annotated."""
-
-    message = FORBIDDEN_MESSAGE
     actions = {
         "update": Action.WRITE_PROJECTS,
         "partial_update": Action.WRITE_PROJECTS,
         "destroy": Action.DELETE_PROJECTS,
     }
-
-    def has_object_permission(self, request, view, obj) -> bool:
-        return can(obj.caller_role, self.actions.get(view.action, Action.READ))
 
 
 class MembershipPermission(permissions.BasePermission):

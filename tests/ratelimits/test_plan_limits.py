@@ -183,7 +183,9 @@ def test_with_the_cache_down_requests_are_served_without_headers(
     assert "fail open" in caplog.text
 
 
-@pytest.mark.django_db(transaction=True)
+# serialized_rollback: the flush after a transactional test would take the seeded plans
+# (and content types) with it; this restores them for the tests that follow.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_requests_at_the_limit_let_exactly_the_limit_through(live_server):
     """Many threads, one budget of 10: the counter is atomic, so exactly 10 get through."""
     plan = Plan.objects.create(slug="ten", name="Ten", requests_per_hour=10)
