@@ -1,0 +1,120 @@
+"""The benchmark's smoke run: `make bench`'s code path on tiny data, so that it cannot rot.
+
+It starts gunicorn with `gunicorn.conf.py` and the production settings on PostgreSQL and
+Redis, seeds, and drives every case with wrk for about a second (bench/run.py --smoke). It
+checks that every case ran and answered as it should, not the ratios: those need the full
+run on a quiet machine (bench/RESULTS.md).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+GET_CASES = [
+    "floor view",
+    "users/me (access token)",
+    "users/me (API key)",
+    "metered, window start",
+    "metered, after 100,000",
+    "projects, first page",
+    "users/me at rest",
+    "users/me, flood onset",
+    "users/me during the flood",
+]
+
+
+def _bench_database_url() -> str:
+    """A database of the smoke run's own, on the suite's PostgreSQL server if it has one."""
+    configured = os.environ.get("DATABASE_URL", "")
+    parts = urlsplit(configured)
+    if parts.scheme.startswith("postgres"):
+        name = parts.path.lstrip("/") or "cloudbooks"
+        return parts._replace(path=f"/{name}_bench_smoke").geturl()
+    return "postgres://postgres@127.0.0.1:5432/cloudbooks_bench_smoke"
+
+
+def _bench_redis_url() -> str:
+    # The suite's own Redis database when it has one: every test starts by emptying it.
+    return os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/14"
+
+
+def _missing_tools() -> list[str]:
+    missing = []
+    if not shutil.which("wrk") and not (shutil.which("apt-get") and os.geteuid() == 0):
+        missing.append("wrk")
+    for tool in ("pg_isready", "redis-cli"):
+        if not shutil.which(tool):
+            missing.append(tool)
+    return missing
+
+
+@pytest.fixture(scope="module")
+def smoke_run(tmp_path_factory) -> dict:
+    missing = _missing_tools()
+    if missing and not os.environ.get("CI"):
+        pytest.skip(f"the benchmark needs {', '.join(missing)} (CI installs them)")
+    output = tmp_path_factory.mktemp("bench") / "results.json"
+    command = [
+        sys.executable,
+        str(ROOT / "bench" / "run.py"),
+        "--smoke",
+        "--no-results-md",
+        "--json",
+        str(output),
+        "--database-url",
+        _bench_database_url(),
+        "--redis-url",
+        _bench_redis_url(),
+    ]
+    finished = subprocess.run(
+        command, cwd=ROOT, capture_output=True, text=True, timeout=300, check=False
+    )
+    assert finished.returncode == 0, finished.stdout[-4000:] + finished.stderr[-4000:]
+    return json.loads(output.read_text())
+
+
+def test_every_case_ran_against_a_healthy_server(smoke_run):
+    assert smoke_run["scale"] == "smoke"
+    assert smoke_run["server_errors"] == []
+    for case in GET_CASES:
+        assert smoke_run["runs"][case], case
+        for run in smoke_run["runs"][case]:
+            assert run["requests"] > 0, case
+            assert run["socket_errors"] == 0, case
+            assert run["status_errors"] == 0, case
+
+
+def test_both_project_pages_answered(smoke_run):
+    deep = [case for case in smoke_run["runs"] if case.startswith("projects, page ")]
+    assert deep
+    for case in deep:
+        for run in smoke_run["runs"][case]:
+            assert run["requests"] > 0 and run["status_errors"] == 0, case
+
+
+def test_concurrent_project_creation_answers_only_2xx(smoke_run):
+    [post] = smoke_run["runs"]["POST /v1/projects"]
+    assert post["requests"] > 0
+    assert post["non2xx"] == 0
+    assert post["socket_errors"] == 0
+
+
+def test_the_login_flood_is_refused_and_then_rate_limited(smoke_run):
+    floods = smoke_run["runs"]["login flood"]
+    assert all(run["non2xx"] == run["s401"] + run["s429"] for run in floods)
+    assert sum(run["s429"] for run in floods) > 0
+
+
+def test_every_ratio_is_measured(smoke_run):
+    assert len(smoke_run["ratios"]) == 6
+    for ratio in smoke_run["ratios"]:
+        assert ratio["value"] == ratio["value"], ratio  # not NaN
