@@ -1,0 +1,107 @@
+"""Forms of the account pages. They check shapes only; the rules are in accounts.services."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+
+from django import forms
+
+from accounts.models import ApiKeyScope, User
+
+
+class SignupForm(forms.Form):
+    name = forms.CharField(
+        max_length=150,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    email = forms.EmailField(
+        max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
+    password = forms.CharField(
+        strip=False,
+        help_text="At least 8 characters; not a common password, nor all digits.",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+
+class LoginForm(forms.Form):
+    email = forms.EmailField(
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
+    )
+    password = forms.CharField(
+        strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
+
+
+class ProfileForm(forms.Form):
+    name = forms.CharField(
+        max_length=150, required=False, widget=forms.TextInput(attrs={"autocomplete": "name"})
+    )
+    email = forms.EmailField(
+        max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
+
+
+class PasswordForm(forms.Form):
+    current_password = forms.CharField(
+        strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
+    new_password = forms.CharField(
+        strip=False,
+        help_text="At least 8 characters; not a common password, nor all digits.",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+
+class DeleteAccountForm(forms.Form):
+    password = forms.CharField(
+        label="Your password",
+        strip=False,
+        help_text="To confirm that it is you.",
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError("That is not your current password.")
+        return password
+
+
+class ApiKeyForm(forms.Form):
+    name = forms.CharField(
+        max_length=100,
+        help_text="What the key is for, to tell your keys apart.",
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    scope = forms.ChoiceField(
+        choices=ApiKeyScope.choices,
+        initial=ApiKeyScope.READ_WRITE,
+        help_text="A read-only key is refused on every request that changes something.",
+    )
+    expires_on = forms.DateField(
+        label="Expires on (optional)",
+        required=False,
+        help_text="The key works through the end of this day (UTC). Empty: never expires.",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+    def clean_expires_on(self) -> date | None:
+        expires_on = self.cleaned_data["expires_on"]
+        if expires_on is not None and expires_on < datetime.now(UTC).date():
+            raise forms.ValidationError("Pick today or a later day.")
+        return expires_on
+
+    @property
+    def expires_at(self) -> datetime | None:
+        """The end of the chosen day in UTC: the first moment the key is refused."""
+        expires_on = self.cleaned_data.get("expires_on")
+        if expires_on is None:
+            return None
+        return datetime.combine(expires_on + timedelta(days=1), time.min, tzinfo=UTC)

@@ -1,0 +1,380 @@
+"""Organization and project pages of the dashboard (SPEC §6).
+
+Access, as on the API: an organization the user is not in is a 404 (its existence does not
+leak), a role that does not allow the action is a 403. Who may do what is the matrix in
+`orgs.permissions`; membership changes are decided again by `orgs.services` under the
+organization's lock. The controls shown on a page follow the same matrix, but every action
+is checked here whatever the page showed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+from rest_framework import exceptions
+
+from accounts.models import User
+from cloudbooks.api.exceptions import Conflict
+from cloudbooks.pages import add_service_errors, service_errors_as_pages
+from orgs import services
+from orgs.forms import MemberAddForm, MemberRoleForm, OrganizationForm, ProjectForm
+from orgs.models import Membership, Organization, Role
+from orgs.permissions import FORBIDDEN_MESSAGE, Action, can, may_change_membership
+from projects import services as project_services
+from projects.models import Project
+
+# --- Access -----------------------------------------------------------------------------------
+
+
+def _get_organization_for_user(user: User, org_id) -> Organization:
+    """One of the user's organizations, with `caller_role`; any other is a 404."""
+    return get_object_or_404(services.organizations_for(user), pk=org_id)
+
+
+def _get_project_for_user(user: User, project_id) -> Project:
+    """A project of one of the user's organizations, with `caller_role`; any other is a 404."""
+    return get_object_or_404(
+        project_services.projects_for(user).select_related("organization"), pk=project_id
+    )
+
+
+def _get_membership(organization: Organization, user_id) -> Membership:
+    return get_object_or_404(
+        Membership.objects.select_related("user"), organization=organization, user_id=user_id
+    )
+
+
+def _require(role: str | None, action: Action) -> None:
+    if not can(role, action):
+        raise PermissionDenied(FORBIDDEN_MESSAGE)
+
+
+# --- The organization page ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MemberRow:
+    membership: Membership
+    is_self: bool
+    role_choices: list[tuple[str, str]]  # the roles the viewer may set; empty: no control
+    may_remove: bool
+
+
+def _roles_grantable(actor_role: str, *, current_role: str | None, is_self: bool) -> list:
+    return [
+        (value, label)
+        for value, label in Role.choices
+        if value == current_role
+        or may_change_membership(
+            actor_role=actor_role, is_self=is_self, current_role=current_role, new_role=value
+        )
+    ]
+
+
+def _member_rows(organization: Organization, viewer: User) -> list[MemberRow]:
+    role = organization.caller_role
+    memberships = (
+        Membership.objects.filter(organization=organization)
+        .select_related("user")
+        .order_by("created_at")
+    )
+    rows = []
+    for membership in memberships:
+        is_self = membership.user_id == viewer.pk
+        choices = _roles_grantable(role, current_role=membership.role, is_self=is_self)
+        rows.append(
+            MemberRow(
+                membership=membership,
+                is_self=is_self,
+                role_choices=choices if len(choices) > 1 else [],
+                may_remove=may_change_membership(
+                    actor_role=role, is_self=is_self, current_role=membership.role, new_role=None
+                ),
+            )
+        )
+    return rows
+
+
+def _render_organization(
+    request: HttpRequest,
+    organization: Organization,
+    *,
+    member_form: MemberAddForm | None = None,
+    project_form: ProjectForm | None = None,
+    settings_form: OrganizationForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    role = organization.caller_role
+    grantable = _roles_grantable(role, current_role=None, is_self=False)
+    context = {
+        "organization": organization,
+        "role": role,
+        "may": {
+            "write_projects": can(role, Action.WRITE_PROJECTS),
+            "delete_projects": can(role, Action.DELETE_PROJECTS),
+            "update_organization": can(role, Action.UPDATE_ORGANIZATION),
+            "manage_members": can(role, Action.MANAGE_MEMBERS),
+            "delete_organization": can(role, Action.DELETE_ORGANIZATION),
+        },
+        "members": _member_rows(organization, request.user),
+        "projects": organization.projects.select_related("created_by").order_by("-created_at"),
+        "member_form": member_form or MemberAddForm(roles=grantable),
+        "project_form": project_form or ProjectForm(),
+        "settings_form": settings_form
+        or OrganizationForm(
+            initial={
+                "name": organization.name,
+                "slug": organization.slug,
+                "description": organization.description,
+            }
+        ),
+    }
+    return render(request, "orgs/organization.html", context, status=status)
+
+
+def _conflict(request: HttpRequest, organization: Organization, exc: Conflict) -> HttpResponse:
+    """The organization page again, with what contradicts the current state, as a 409."""
+    messages.error(request, f"{exc.detail}.")
+    organization = _get_organization_for_user(request.user, organization.pk)
+    return _render_organization(request, organization, status=409)
+
+
+# --- Organizations ------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def organizations(request: HttpRequest) -> HttpResponse:
+    form = OrganizationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            organization = services.organization_create(
+                owner=request.user,
+                name=form.cleaned_data["name"],
+                slug=form.cleaned_data["slug"] or None,
+                description=form.cleaned_data["description"],
+            )
+        except exceptions.ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"Organization “{organization.name}” created.")
+            return redirect("organization", org_id=organization.pk)
+    context = {
+        "form": form,
+        "organizations": services.organizations_for(request.user).order_by("name"),
+    }
+    return render(request, "orgs/organizations.html", context)
+
+
+@login_required
+def organization(request: HttpRequest, org_id) -> HttpResponse:
+    return _render_organization(request, _get_organization_for_user(request.user, org_id))
+
+
+@login_required
+@require_POST
+def organization_edit(request: HttpRequest, org_id) -> HttpResponse:
+    organization = _get_organization_for_user(request.user, org_id)
+    _require(organization.caller_role, Action.UPDATE_ORGANIZATION)
+    form = OrganizationForm(request.POST)
+    if form.is_valid():
+        try:
+            services.organization_update(
+                organization=organization,
+                name=form.cleaned_data["name"],
+                slug=form.cleaned_data["slug"] or None,
+                description=form.cleaned_data["description"],
+            )
+        except exceptions.ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "Organization settings saved.")
+            return redirect("organization", org_id=organization.pk)
+    organization.refresh_from_db()
+    return _render_organization(request, organization, settings_form=form)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def organization_delete(request: HttpRequest, org_id) -> HttpResponse:
+    organization = _get_organization_for_user(request.user, org_id)
+    _require(organization.caller_role, Action.DELETE_ORGANIZATION)
+    if request.method == "POST":
+        services.organization_delete(organization=organization)
+        messages.success(request, f"Organization “{organization.name}” deleted, with its projects.")
+        return redirect("organizations")
+    return render(
+        request,
+        "orgs/confirm.html",
+        {
+            "title": f"Delete “{organization.name}”?",
+            "text": (
+                "The organization, its memberships and all of its projects will be deleted. "
+                "This cannot be undone."
+            ),
+            "confirm_label": "Yes, delete the organization",
+            "cancel_url": organization_url(organization),
+        },
+    )
+
+
+def organization_url(organization: Organization) -> str:
+    return reverse("organization", kwargs={"org_id": organization.pk})
+
+
+# --- Members ------------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def member_add(request: HttpRequest, org_id) -> HttpResponse:
+    organization = _get_organization_for_user(request.user, org_id)
+    # The coarse check first, as on the API: a member gets 403, not a form error.
+    _require(organization.caller_role, Action.MANAGE_MEMBERS)
+    grantable = _roles_grantable(organization.caller_role, current_role=None, is_self=False)
+    form = MemberAddForm(request.POST, roles=grantable)
+    if form.is_valid():
+        try:
+            with service_errors_as_pages():
+                membership = services.membership_add(
+                    organization=organization,
+                    user=form.cleaned_data["user"],
+                    role=form.cleaned_data["role"],
+                    by=request.user,
+                )
+        except exceptions.ValidationError as exc:
+            add_service_errors(form, exc)
+        except Conflict as exc:
+            return _conflict(request, organization, exc)
+        else:
+            messages.success(
+                request,
+                f"{membership.user.email} added as {membership.get_role_display().lower()}.",
+            )
+            return redirect("organization", org_id=organization.pk)
+    return _render_organization(request, organization, member_form=form)
+
+
+@login_required
+@require_POST
+def member_role(request: HttpRequest, org_id, user_id) -> HttpResponse:
+    organization = _get_organization_for_user(request.user, org_id)
+    _require(organization.caller_role, Action.MANAGE_MEMBERS)
+    membership = _get_membership(organization, user_id)
+    form = MemberRoleForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose a role: member, admin or owner.")
+        return _render_organization(request, organization, status=400)
+    try:
+        with service_errors_as_pages():
+            membership = services.membership_change_role(
+                membership=membership, role=form.cleaned_data["role"], by=request.user
+            )
+    except Conflict as exc:
+        return _conflict(request, organization, exc)
+    messages.success(
+        request, f"{membership.user.email} is now {membership.get_role_display().lower()}."
+    )
+    return redirect("organization", org_id=organization.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_remove(request: HttpRequest, org_id, user_id) -> HttpResponse:
+    """Remove a member, or leave when it is the user's own membership (with confirmation)."""
+    organization = _get_organization_for_user(request.user, org_id)
+    leaving = user_id == request.user.pk
+    if not leaving:
+        _require(organization.caller_role, Action.MANAGE_MEMBERS)
+    membership = _get_membership(organization, user_id)
+    if request.method == "POST":
+        try:
+            with service_errors_as_pages():
+                services.membership_remove(membership=membership, by=request.user)
+        except Conflict as exc:
+            return _conflict(request, organization, exc)
+        if leaving:
+            messages.success(request, f"You left “{organization.name}”.")
+            return redirect("organizations")
+        messages.success(request, f"{membership.user.email} removed from “{organization.name}”.")
+        return redirect("organization", org_id=organization.pk)
+    if leaving:
+        context = {
+            "title": f"Leave “{organization.name}”?",
+            "text": "You will lose access to the organization and its projects.",
+            "confirm_label": "Yes, leave",
+        }
+    else:
+        context = {
+            "title": f"Remove {membership.user.email}?",
+            "text": (
+                f"{membership.user.email} will lose access to “{organization.name}” "
+                "and its projects."
+            ),
+            "confirm_label": "Yes, remove",
+        }
+    context["cancel_url"] = organization_url(organization)
+    return render(request, "orgs/confirm.html", context)
+
+
+# --- Projects -----------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def project_create(request: HttpRequest, org_id) -> HttpResponse:
+    organization = _get_organization_for_user(request.user, org_id)
+    _require(organization.caller_role, Action.WRITE_PROJECTS)
+    form = ProjectForm(request.POST)
+    if form.is_valid():
+        project = project_services.project_create(
+            organization=organization, created_by=request.user, **form.cleaned_data
+        )
+        messages.success(request, f"Project “{project.name}” created.")
+        return redirect("organization", org_id=organization.pk)
+    return _render_organization(request, organization, project_form=form)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def project_edit(request: HttpRequest, project_id) -> HttpResponse:
+    project = _get_project_for_user(request.user, project_id)
+    _require(project.caller_role, Action.WRITE_PROJECTS)
+    form = ProjectForm(
+        request.POST or None, initial={"name": project.name, "description": project.description}
+    )
+    if request.method == "POST" and form.is_valid():
+        project_services.project_update(project=project, **form.cleaned_data)
+        messages.success(request, f"Project “{project.name}” saved.")
+        return redirect("organization", org_id=project.organization_id)
+    return render(request, "orgs/project_edit.html", {"project": project, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def project_delete(request: HttpRequest, project_id) -> HttpResponse:
+    project = _get_project_for_user(request.user, project_id)
+    _require(project.caller_role, Action.DELETE_PROJECTS)
+    if request.method == "POST":
+        project_services.project_delete(project=project)
+        messages.success(request, f"Project “{project.name}” deleted.")
+        return redirect("organization", org_id=project.organization_id)
+    return render(
+        request,
+        "orgs/confirm.html",
+        {
+            "title": f"Delete the project “{project.name}”?",
+            "text": (
+                f"It will be removed from “{project.organization.name}”. This cannot be undone."
+            ),
+            "confirm_label": "Yes, delete the project",
+            "cancel_url": organization_url(project.organization),
+        },
+    )
