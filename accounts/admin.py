@@ -163,7 +163,11 @@ class ApiKeyAdmin(admin.ModelAdmin):
         api_key, raw = services.api_key_create(
             owner=obj.owner, name=obj.name, scope=obj.scope, expires_at=obj.expires_at
         )
-        form.instance = api_key
+        # The admin carries on with `obj` (its history entry, the page below): make it the row
+        # that was created, or the history would point at an id that does not exist.
+        for field in api_key._meta.concrete_fields:
+            setattr(obj, field.attname, getattr(api_key, field.attname))
+        obj._state.adding, obj._state.db = False, api_key._state.db
         request._created_api_key = raw  # shown by response_add below, then gone
 
     def response_add(self, request, obj, post_url_continue=None):

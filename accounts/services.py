@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from datetime import datetime, timedelta
 
-from django.contrib.auth import password_validation
+from django.contrib.auth import authenticate, password_validation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -14,6 +14,7 @@ from rest_framework.exceptions import ValidationError
 
 from accounts import keys
 from accounts.models import ApiKey, ApiKeyScope, User
+from cloudbooks.api.ratelimits import login_limits
 
 # An API key's `last_used_at` is written at most this often: a write per request would cost
 # more than the lookup itself.
@@ -63,7 +64,9 @@ def api_key_authenticate(raw: str) -> ApiKey:
     if not keys.is_well_formed(raw):
         raise KeyRefused("Invalid API key")
     digest = keys.digest(raw)
-    api_key = ApiKey.objects.select_related("owner__plan").filter(digest=digest).first()
+    # A slice, not .first(): the digest is unique, and ordering by it is ORM work for nothing.
+    found = list(ApiKey.objects.select_related("owner__plan").filter(digest=digest)[:1])
+    api_key = found[0] if found else None
     if api_key is None or not secrets.compare_digest(api_key.digest, digest):
         raise KeyRefused("Invalid API key")
     if api_key.is_revoked:
@@ -91,6 +94,49 @@ def email_taken(email: str, *, exclude: User | None = None) -> bool:
     if exclude is not None:
         others = others.exclude(pk=exclude.pk)
     return others.exists()
+
+
+@transaction.atomic
+def user_signup(*, email: str, password: str, name: str = "") -> User:
+    """Create an account (on the free plan) for someone signing themselves up.
+
+    The address must be free (case-insensitively) and the password pass the validators; the
+    rate limits on sign-up are the caller's (they need the request).
+    """
+    email = User.objects.normalize_email(email)
+    errors = {}  # every problem at once, so the form can show each next to its field
+    if email_taken(email):
+        errors["email"] = ["A user with this email already exists"]
+    try:
+        password_validation.validate_password(password, User(email=email, name=name))
+    except DjangoValidationError as exc:
+        errors["password"] = list(exc.messages)
+    if errors:
+        raise ValidationError(errors)
+    try:
+        with transaction.atomic():
+            return User.objects.create_user(email, password, name=name)
+    except IntegrityError:
+        # Two sign-ups took the same address at once; the unique index decided.
+        raise ValidationError({"email": ["A user with this email already exists"]}) from None
+
+
+def user_authenticate(request, *, email: str, password: str) -> User | None:
+    """Check a sign-in attempt against the failed-attempts limit per email (SPEC §3).
+
+    Answers the user, or None for a wrong email or password and an inactive user alike (no
+    account enumeration); raises RateLimitExceeded once the email's failures are used up.
+    The per-IP limit is the caller's, counted before the request is even read.
+    """
+    _, per_email = login_limits()
+    email = email.lower()
+    per_email.refuse_if_exhausted(request, email)
+    # Unknown email, wrong password and inactive user take the same path through the
+    # password hasher (Django's ModelBackend) and give the same answer.
+    user = authenticate(request, email=email, password=password)
+    if user is None:
+        per_email.hit(request, email)
+    return user
 
 
 @transaction.atomic

@@ -4,25 +4,27 @@
 - Refresh rotates: the presented token is blacklisted and a new one issued in the same family.
   Presenting an already-rotated token again means two parties hold it: the whole family is
   revoked, so neither the thief nor the victim can refresh from it any more.
-- Logout records the access token's `jti` in `RevokedAccessToken` (durable) and in the cache
-  (fast). The cache remembers "revoked" and "not revoked" alike, so a warm request costs one
-  cache read and no query; a flushed cache falls back to the table.
+- Logout records the access token's `jti` in `RevokedAccessToken` (durable, shared by every
+  server). Every request with an access token reads the user anyway; the revocation is checked
+  in that same query (`user_for_access`), so it costs no round trip of its own and no cache
+  can disagree with the table.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
-from rest_framework_simplejwt.exceptions import TokenError
+from rest_framework_simplejwt.exceptions import TokenBackendError, TokenError
 from rest_framework_simplejwt.settings import api_settings as jwt_settings
+from rest_framework_simplejwt.state import token_backend
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 from rest_framework_simplejwt.tokens import AccessToken, RefreshToken
-from rest_framework_simplejwt.utils import datetime_from_epoch
+from rest_framework_simplejwt.utils import aware_utcnow, datetime_from_epoch
 
 from accounts.models import RevokedAccessToken, TokenFamily, User
 
@@ -81,18 +83,30 @@ def _decode_refresh(raw: str) -> dict:
     """Signature, expiry and type: everything that needs no database."""
     try:
         # The backend checks signature and expiry; the blacklist is checked under a lock later.
-        payload = RefreshToken.get_token_backend().decode(raw, verify=True)
-    except Exception:
+        # (SimpleJWT's own backend; `Token.get_token_backend` is an instance method.)
+        payload = token_backend.decode(raw, verify=True)
+    except TokenBackendError:
         raise InvalidToken("Refresh token is invalid or expired") from None
     if payload.get(jwt_settings.TOKEN_TYPE_CLAIM) != "refresh" or FAMILY_CLAIM not in payload:
         raise InvalidToken("Refresh token is invalid or expired")
     return payload
 
 
-@transaction.atomic
 def tokens_for_refresh(raw: str) -> TokenPair:
-    """Rotate `raw`. At most one of two concurrent refreshes with the same token succeeds."""
+    """Rotate `raw`. At most one of two concurrent refreshes with the same token succeeds.
+
+    A refusal is raised only once the transaction is over: the revocation of a family on
+    reuse must be committed, not rolled back with the request that failed.
+    """
     payload = _decode_refresh(raw)
+    with transaction.atomic():
+        outcome = _rotate(payload)
+    if isinstance(outcome, InvalidToken):
+        raise outcome
+    return outcome
+
+
+def _rotate(payload: dict) -> TokenPair | InvalidToken:
     jti = payload[jwt_settings.JTI_CLAIM]
     # The family row is the lock: concurrent refreshes of one login queue here.
     family = (
@@ -101,18 +115,18 @@ def tokens_for_refresh(raw: str) -> TokenPair:
         .first()
     )
     if family is None or family.revoked_at is not None:
-        raise InvalidToken("Refresh token has been revoked")
+        return InvalidToken("Refresh token has been revoked")
     if BlacklistedToken.objects.filter(token__jti=jti).exists():
         # A rotated token came back: someone else holds a copy. Revoke the whole chain.
         family.revoked_at = timezone.now()
         family.save(update_fields=["revoked_at"])
         logger.warning("Refresh token reuse detected; revoked token family %s", family.pk)
-        raise InvalidToken(
+        return InvalidToken(
             "Refresh token has already been used; all tokens of that login are revoked"
         )
     user = User.objects.filter(pk=family.user_id, is_active=True).first()
     if user is None:
-        raise InvalidToken("Refresh token is invalid or expired")
+        return InvalidToken("Refresh token is invalid or expired")
     _blacklist(jti, payload, user)
     return _pair(_new_refresh(user, family))
 
@@ -132,41 +146,56 @@ def _blacklist(jti: str, payload: dict, user: User | None) -> None:
 
 # --- Access tokens --------------------------------------------------------------------------
 
+# Only quoted names from the model are formatted in; the jti is a query parameter.
+_NOT_REVOKED = "NOT EXISTS (SELECT 1 FROM {table} WHERE {jti} = %s)".format(  # noqa: S608
+    table=connection.ops.quote_name(RevokedAccessToken._meta.db_table),
+    jti=connection.ops.quote_name(RevokedAccessToken._meta.get_field("jti").column),
+)
 
-def _revoked_key(jti: str) -> str:
-    return f"jwt-revoked:{jti}"
 
-
-def _seconds_left(expires_at: datetime) -> int:
-    return max(1, int((expires_at - timezone.now()).total_seconds()))
+@functools.lru_cache(maxsize=2048)
+def _verified_access(raw: str) -> AccessToken:
+    """`raw` checked in full once per process; an invalid token raises and is not kept."""
+    return AccessToken(raw)
 
 
 def decode_access(raw: str) -> AccessToken:
-    """Signature (HS256 only: `alg: none` is refused), expiry and type `access`."""
+    """Signature (HS256 only: `alg: none` is refused), expiry and type `access`.
+
+    A client sends the same token with every request of its session. Its signature and
+    claims cannot change, so they are checked once per process and the result kept (an LRU
+    of the last 2,048 tokens); only the expiry, which depends on the time, is checked again
+    on every use. The token returned is shared: read it, never change it.
+    """
     try:
-        return AccessToken(raw)
+        token = _verified_access(raw)
+        token.check_exp(current_time=aware_utcnow())
     except TokenError:
         raise InvalidToken("Access token is invalid or expired") from None
+    return token
 
 
-def is_access_revoked(token: AccessToken) -> bool:
+def user_for_access(token: AccessToken) -> User:
+    """The active user `token` was issued to, with the plan: one query, revocation included.
+
+    Every request with an access token needs the user anyway; the revocation table is read
+    in that same query (a NOT EXISTS on its primary key), so it costs no round trip of its
+    own and no cache in front of the table can disagree with it. Only a refusal looks again,
+    to say why. This runs on every request, so it is written for the ORM's least work
+    (measured): a plain SQL condition through `extra()` rather than a compiled subquery, and
+    a slice rather than `.first()` (a primary key needs no ORDER BY).
+    """
     jti = token[jwt_settings.JTI_CLAIM]
-    key = _revoked_key(jti)
-    try:
-        state = cache.get(key)
-    except Exception:
-        logger.warning("Cache unavailable; checking token revocation in the database")
-        return RevokedAccessToken.objects.filter(jti=jti).exists()
-    if state is not None:
-        return state == "1"
-    revoked = RevokedAccessToken.objects.filter(jti=jti).exists()
-    expires_at = datetime_from_epoch(token["exp"])
-    try:
-        # add, not set: a logout racing this lookup wins, never an older "0".
-        cache.add(key, "1" if revoked else "0", timeout=_seconds_left(expires_at))
-    except Exception:
-        logger.warning("Cache unavailable; revocation state not cached")
-    return revoked
+    found = list(
+        User.objects.select_related("plan")
+        .filter(pk=token.get(jwt_settings.USER_ID_CLAIM), is_active=True)
+        .extra(where=[_NOT_REVOKED], params=[jti])[:1]  # noqa: S610
+    )
+    if found:
+        return found[0]
+    if RevokedAccessToken.objects.filter(jti=jti).exists():
+        raise InvalidToken("Access token has been revoked")
+    raise InvalidToken("Access token is invalid or expired")
 
 
 @transaction.atomic
@@ -184,16 +213,6 @@ def logout(*, user: User, access: AccessToken, raw_refresh: str | None) -> None:
     )
     if refresh_payload is not None:
         _blacklist(refresh_payload[jwt_settings.JTI_CLAIM], refresh_payload, user)
-    # The table is the truth; the cache entry is written once the row is committed.
-    transaction.on_commit(lambda: _cache_revoked(jti, expires_at), robust=True)
-
-
-def _cache_revoked(jti: str, expires_at: datetime) -> None:
-    try:
-        cache.set(_revoked_key(jti), "1", timeout=_seconds_left(expires_at))
-    except Exception:
-        # Still refused: a reader that finds no cache entry reads the table.
-        logger.warning("Cache unavailable; revocation of %s recorded in the database only", jti)
 
 
 def purge_expired(now: datetime | None = None) -> int:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.urls import include, path, re_path
-from django.views.generic import TemplateView
 from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerSplitView
 
 from cloudbooks.api import views as api_views
@@ -27,7 +26,9 @@ urlpatterns = [
         name="docs",
     ),
     path("admin/", admin.site.urls),
-    path("", TemplateView.as_view(template_name="home.html"), name="home"),
+    # The pages: home, sign-up/in/out and the dashboard.
+    path("", include("accounts.urls")),
+    path("", include("orgs.urls")),
 ]
 
 handler400 = "cloudbooks.api.views.bad_request"

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import itertools
+from datetime import datetime
 
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import RefreshToken
 
-from accounts.models import User
+from accounts import services, tokens
+from accounts.models import ApiKey, ApiKeyScope, User
 
 PASSWORD = "correct horse battery staple"
 _sequence = itertools.count(1)
@@ -27,3 +29,19 @@ def client_for(user: User, token: str | None = None) -> APIClient:
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {token or access_token_for(user)}")
     return client
+
+
+def make_api_key(
+    owner: User,
+    *,
+    name: str = "test key",
+    scope: str = ApiKeyScope.READ_WRITE,
+    expires_at: datetime | None = None,
+) -> tuple[ApiKey, str]:
+    """A key made the way the dashboard, admin and command make it: (row, the full key)."""
+    return services.api_key_create(owner=owner, name=name, scope=scope, expires_at=expires_at)
+
+
+def make_login(user: User) -> tokens.TokenPair:
+    """The access and refresh token a login of `user` would get (a new token family)."""
+    return tokens.tokens_for_login(user)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.contrib.auth import authenticate
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, status
 from rest_framework.decorators import action
@@ -12,6 +11,7 @@ from accounts import services, tokens
 from accounts.api import serializers
 from accounts.models import User
 from cloudbooks.api.ratelimits import client_ip, login_limits
+from cloudbooks.api.schema import ErrorSerializer
 from cloudbooks.api.viewsets import BaseAPIView, BaseViewSet, PublicAPIView
 
 INVALID_CREDENTIALS = "Invalid email or password"
@@ -26,17 +26,17 @@ class LoginView(PublicAPIView):
         summary="Authenticate a user and get an access token",
     )
     def post(self, request):
-        per_ip, per_email = login_limits()
+        per_ip, _ = login_limits()
         per_ip.hit(request, client_ip(request))
         serializer = serializers.LoginSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        email = serializer.validated_data["email"].lower()
-        per_email.refuse_if_exhausted(request, email)
-        # Unknown email, wrong password and inactive user take the same path through the
-        # password hasher (Django's ModelBackend) and give the same answer.
-        user = authenticate(request, email=email, password=serializer.validated_data["password"])
+        # The failed-attempts limit per email lives in the service, shared with /login.
+        user = services.user_authenticate(
+            request,
+            email=serializer.validated_data["email"],
+            password=serializer.validated_data["password"],
+        )
         if user is None:
-            per_email.hit(request, email)
             raise exceptions.AuthenticationFailed(INVALID_CREDENTIALS)
         body = tokens.tokens_for_login(user).as_response()
         body["user"] = serializers.UserSerializer(user).data
@@ -118,7 +118,16 @@ class UserViewSet(BaseViewSet):
     @extend_schema(
         methods=["DELETE"],
         tags=["users"],
-        responses={204: OpenApiResponse(description="Account deleted.")},
+        responses={
+            204: OpenApiResponse(description="Account deleted."),
+            409: OpenApiResponse(
+                ErrorSerializer,
+                description=(
+                    "You are the only owner of organizations that have other members; they "
+                    "are listed in `details.organizations`."
+                ),
+            ),
+        },
         summary="Delete the current user's account",
     )
     @action(detail=False, methods=["get", "patch", "put", "delete"], url_path="me")

@@ -1,15 +1,17 @@
-"""Request ids and body limits: the first things every request meets."""
+"""Request ids, the access log and body limits: the first things every request meets."""
 
 from __future__ import annotations
 
 import contextvars
 import logging
 import re
+import time
 import uuid
 from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.utils.functional import SimpleLazyObject, empty
 
 REQUEST_ID_HEADER = "X-Request-Id"
 # A client's id is echoed only if it is short and plain, so it is safe in logs and headers.
@@ -49,6 +51,61 @@ class RequestIdLogFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         record.request_id = current_request_id.get()
         return True
+
+
+access_logger = logging.getLogger("cloudbooks.access")
+
+
+def _served_user_id(request: HttpRequest) -> str | None:
+    """The id of the user the request was served for, without loading a user just to log it.
+
+    API views leave their caller on the request (DRF sets `request.user` on it); the
+    dashboard's session user is lazy, and read here only if the view already loaded it.
+    """
+    user = request.__dict__.get("user")
+    if isinstance(user, SimpleLazyObject) and user._wrapped is empty:
+        return None
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    return str(user.pk)
+
+
+class AccessLogMiddleware:
+    """One line per request on the `cloudbooks.access` logger (JSON in LOGGING).
+
+    method, path, status, duration_ms, user_id, credential (jwt, api_key, session or none)
+    and, through RequestIdLogFilter, request_id. Never a header, the query string or the
+    body: they may carry a token or a key. The credential kind is left on the request by
+    BearerAuthentication.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        started = time.perf_counter()
+        response = self.get_response(request)
+        if access_logger.isEnabledFor(logging.INFO):
+            duration_ms = round((time.perf_counter() - started) * 1000, 2)
+            user_id = _served_user_id(request)
+            credential = getattr(request, "credential_kind", None) or (
+                "session" if user_id else "none"
+            )
+            access_logger.info(
+                "%s %s %s",
+                request.method,
+                request.path,
+                response.status_code,
+                extra={
+                    "method": request.method,
+                    "path": request.path,
+                    "status": response.status_code,
+                    "duration_ms": duration_ms,
+                    "user_id": user_id,
+                    "credential": credential,
+                },
+            )
+        return response
 
 
 class ApiBodySizeMiddleware:

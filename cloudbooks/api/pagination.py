@@ -33,6 +33,16 @@ class CursorPagination(pagination.CursorPagination):
             )
         return size
 
+    def get_schema_operation_parameters(self, view) -> list[dict]:
+        """DRF's parameters, with the bounds a `limit` outside of which is a 400."""
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"].update(
+                    minimum=1, maximum=self.max_page_size, default=self.page_size
+                )
+        return parameters
+
     def decode_cursor(self, request):
         try:
             return super().decode_cursor(request)

@@ -56,8 +56,10 @@ class Limit:
             raise ServiceUnavailable(
                 "Sign-in is temporarily unavailable. Please retry shortly."
             ) from None
-        if usage is not None and usage["time_left"] < 0:
-            # django-ratelimit's own "the cache failed" answer.
+        if usage is not None and usage["limit"] == 0 and usage["time_left"] < 0:
+            # django-ratelimit's own "the cache failed" answer. A time_left of -1 alone is not
+            # one: a request counted as its window ends gets it too (the window's last second
+            # ticks over while it is being counted), and must not be refused for it.
             raise ServiceUnavailable("Sign-in is temporarily unavailable. Please retry shortly.")
         return usage or {"count": 0, "limit": 0, "should_limit": False, "time_left": 0}
 
@@ -75,7 +77,9 @@ class Limit:
 
     @staticmethod
     def _refuse(usage: dict) -> None:
-        wait = max(1, usage["time_left"])
+        # django-ratelimit's window still holds during its last whole second (`time_left` 0),
+        # so the first moment a retry is counted afresh is one second after it.
+        wait = usage["time_left"] + 1
         raise RateLimitExceeded(
             wait=wait,
             message="Too many attempts. Please wait before trying again.",
@@ -88,4 +92,12 @@ def login_limits() -> tuple[Limit, Limit]:
     return (
         Limit(group="login-ip", rate=settings.LOGIN_RATE_PER_IP),
         Limit(group="login-email", rate=settings.LOGIN_FAILURES_PER_EMAIL),
+    )
+
+
+def signup_limits() -> tuple[Limit, Limit]:
+    """(per client IP, per email): every sign-up attempt counts, rates from settings."""
+    return (
+        Limit(group="signup-ip", rate=settings.SIGNUP_RATE_PER_IP),
+        Limit(group="signup-email", rate=settings.SIGNUP_RATE_PER_EMAIL),
     )

@@ -10,6 +10,7 @@ from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 
 from cloudbooks.api.exceptions import CODES_BY_STATUS
+from cloudbooks.api.viewsets import PublicAPIView
 
 ERROR_DESCRIPTIONS = {
     400: "Invalid request: validation failure, malformed body or bad query parameter.",
@@ -59,6 +60,9 @@ class AutoSchema(SpectacularAutoSchema):
             statuses.append(400)
         if authenticated:
             statuses += [401, 403]
+        elif isinstance(self.view, PublicAPIView):
+            # Login and refresh take credentials in the body and answer 401 when they are bad.
+            statuses.append(401)
         if "{" in self.path:
             statuses.append(404)
         if has_body:

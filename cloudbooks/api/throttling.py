@@ -11,7 +11,8 @@ import logging
 import time
 from dataclasses import dataclass
 
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from redis.commands.core import Script
 from rest_framework.throttling import BaseThrottle
 
 from cloudbooks.api.exceptions import RateLimitExceeded
@@ -37,23 +38,35 @@ def usage_key(user_id, window: int) -> str:
     return f"usage:{user_id}:{window}"
 
 
+# INCR and EXPIREAT as one atomic command: one round trip, one reply to parse.
+_INCREMENT_SCRIPT = """
+local count = redis.call('INCR', KEYS[1])
+redis.call('EXPIREAT', KEYS[1], ARGV[1])
+return count
+"""
+_increment_script: Script | None = None
+
+
 def increment(key: str, *, expire_at: int) -> int:
     """Add one to a counter and return the new value, as one atomic cache operation.
 
-    On Redis this is INCR + EXPIREAT in one MULTI/EXEC round trip: no read-modify-write,
-    so concurrent processes can never both see "one left". Django's `cache.incr` is not
-    used on Redis because it does EXISTS then INCR (two trips, and a counter created by the
-    INCR alone would never expire).
+    On Redis this is INCR + EXPIREAT in one server-side script (EVALSHA; the script is
+    loaded again by redis-py if the server lost it): no read-modify-write, so concurrent
+    processes can never both see "one left", and one round trip with a single reply — it
+    runs on every authenticated request. Django's `cache.incr` is not used on Redis because
+    it does EXISTS then INCR (two trips, and a counter created by the INCR alone would never
+    expire).
     """
-    backend = getattr(cache, "_cache", None)
-    if hasattr(backend, "get_client"):  # django.core.cache.backends.redis.RedisCache
-        full_key = cache.make_and_validate_key(key)
+    global _increment_script
+    default = caches["default"]  # looked up once: `cache` is a proxy that looks it up each time
+    backend = getattr(default, "_cache", None)
+    if hasattr(backend, "get_client"):  # Django's RedisCache (and cloudbooks.cache's)
+        # make_key, not make_and_validate_key: the memcached key checks do not apply here.
+        full_key = default.make_key(key)
         client = backend.get_client(full_key, write=True)
-        pipe = client.pipeline(transaction=True)
-        pipe.incr(full_key)
-        pipe.expireat(full_key, expire_at)
-        count, _ = pipe.execute()
-        return int(count)
+        if _increment_script is None:
+            _increment_script = Script(client, _INCREMENT_SCRIPT)
+        return int(_increment_script(keys=[full_key], args=[expire_at], client=client))
     # Process-local caches (development): their incr is atomic within the process.
     timeout = max(1, expire_at - int(time.time()))
     if cache.add(key, 1, timeout=timeout):

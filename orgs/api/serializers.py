@@ -6,12 +6,13 @@ from rest_framework import serializers
 
 from accounts.api.serializers import EmailField, PublicUserSerializer
 from accounts.models import User
+from cloudbooks.api import fields
 from orgs.models import Membership, Organization, Role
 
 
-class OrganizationSerializer(serializers.ModelSerializer):
+class OrganizationSerializer(fields.ModelSerializer):
     # Declared, so ModelSerializer adds no UniqueValidator: the service decides (race-safe).
-    slug = serializers.SlugField(
+    slug = fields.SlugField(
         max_length=60,
         required=False,
         help_text="Unique, lowercase; derived from the name unless given.",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from cloudbooks.api import fields
 from orgs.services import organizations_for
 from projects.models import Project
 
@@ -27,7 +28,7 @@ class CallerOrganizationField(serializers.PrimaryKeyRelatedField):
         return organizations_for(self.context["request"].user)
 
 
-class ProjectSerializer(serializers.ModelSerializer):
+class ProjectSerializer(fields.ModelSerializer):
     organization = CallerOrganizationField(
         help_text="The organization the project belongs to; yours, and fixed once created."
     )

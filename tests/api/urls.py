@@ -1,0 +1,52 @@
+"""A test-only URLconf: the real one plus views that fail on purpose and a plain list.
+
+Used with `@pytest.mark.urls("tests.api.urls")`. Nothing here is reachable in production.
+"""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.urls import path
+from rest_framework import generics
+from rest_framework.permissions import AllowAny
+
+from accounts.api.serializers import PublicUserSerializer
+from accounts.models import User
+from cloudbooks import urls as real_urls
+
+# What a careless bug might put in an exception message: it must never reach the client.
+SECRET_DETAIL = "SELECT password FROM accounts_user WHERE email = 'owner@example.com'"
+
+
+class ExplodingApiView(generics.GenericAPIView):
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+
+    def get(self, request):
+        raise RuntimeError(SECRET_DETAIL)
+
+
+def exploding_plain_view(request: HttpRequest) -> HttpResponse:
+    raise RuntimeError(SECRET_DETAIL)
+
+
+class UserListView(generics.ListAPIView):
+    """A list on the default pagination, to test `?limit=` and `?cursor=` through HTTP."""
+
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+    serializer_class = PublicUserSerializer
+    queryset = User.objects.all()
+
+
+urlpatterns = [
+    path("v1/test/explode", ExplodingApiView.as_view()),
+    path("v1/test/explode-plain", exploding_plain_view),
+    path("v1/test/users", UserListView.as_view()),
+    *real_urls.urlpatterns,
+]
+
+handler400 = real_urls.handler400
+handler403 = real_urls.handler403
+handler404 = real_urls.handler404
+handler500 = real_urls.handler500
