@@ -3,7 +3,8 @@
 - Login starts a `TokenFamily`; its id travels in every refresh token as the `fam` claim.
 - Refresh rotates: the presented token is blacklisted and a new one issued in the same family.
   Presenting an already-rotated token again means two parties hold it: the whole family is
-  revoked, so neither the thief nor the victim can refresh from it any more.
+  revoked, so neither the thief nor the victim can refresh from it any more, and the access
+  tokens issued to that login (they carry `fam` too) are refused from then on.
 - Logout records the access token's `jti` in `RevokedAccessToken` (durable, shared by every
   server). Every request with an access token reads the user anyway; the revocation is checked
   in that same query (`user_for_access`), so it costs no round trip of its own and no cache
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -146,10 +148,17 @@ def _blacklist(jti: str, payload: dict, user: User | None) -> None:
 
 # --- Access tokens --------------------------------------------------------------------------
 
-# Only quoted names from the model are formatted in; the jti is a query parameter.
+# Only quoted names from the models are formatted in; the ids are query parameters.
 _NOT_REVOKED = "NOT EXISTS (SELECT 1 FROM {table} WHERE {jti} = %s)".format(  # noqa: S608
     table=connection.ops.quote_name(RevokedAccessToken._meta.db_table),
     jti=connection.ops.quote_name(RevokedAccessToken._meta.get_field("jti").column),
+)
+_FAMILY_NOT_REVOKED = (
+    "NOT EXISTS (SELECT 1 FROM {table} WHERE {id} = %s AND {revoked} IS NOT NULL)".format(  # noqa: S608
+        table=connection.ops.quote_name(TokenFamily._meta.db_table),
+        id=connection.ops.quote_name(TokenFamily._meta.pk.column),
+        revoked=connection.ops.quote_name(TokenFamily._meta.get_field("revoked_at").column),
+    )
 )
 
 
@@ -186,16 +195,37 @@ def user_for_access(token: AccessToken) -> User:
     a slice rather than `.first()` (a primary key needs no ORDER BY).
     """
     jti = token[jwt_settings.JTI_CLAIM]
+    where, params = [_NOT_REVOKED], [jti]
+    family = _family_id(token)
+    if family is not None:
+        # A login whose refresh chain was revoked (a rotated refresh token came back) loses
+        # its access tokens too, not only its refresh tokens.
+        where.append(_FAMILY_NOT_REVOKED)
+        params.append(TokenFamily._meta.pk.get_db_prep_value(family, connection))
     found = list(
         User.objects.select_related("plan")
         .filter(pk=token.get(jwt_settings.USER_ID_CLAIM), is_active=True)
-        .extra(where=[_NOT_REVOKED], params=[jti])[:1]  # noqa: S610
+        .extra(where=where, params=params)[:1]  # noqa: S610
     )
     if found:
         return found[0]
-    if RevokedAccessToken.objects.filter(jti=jti).exists():
+    if RevokedAccessToken.objects.filter(jti=jti).exists() or (
+        family is not None
+        and TokenFamily.objects.filter(pk=family, revoked_at__isnull=False).exists()
+    ):
         raise InvalidToken("Access token has been revoked")
     raise InvalidToken("Access token is invalid or expired")
+
+
+def _family_id(token: AccessToken) -> uuid.UUID | None:
+    """The login an access token belongs to (tokens minted outside a login have none)."""
+    raw = token.get(FAMILY_CLAIM)
+    if raw is None:
+        return None
+    try:
+        return uuid.UUID(str(raw))
+    except ValueError:
+        raise InvalidToken("Access token is invalid or expired") from None
 
 
 @transaction.atomic

@@ -75,6 +75,16 @@ def test_reusing_a_rotated_refresh_token_revokes_the_whole_chain(api, user):
     assert TokenFamily.objects.get(user=user).revoked_at is not None
 
 
+def test_reuse_also_refuses_the_access_tokens_of_that_login(api, user):
+    stolen = log_in(api, user)
+    victim = refresh(api, stolen["refresh"]).json()
+    assert client_for(user, victim["token"]).get(ME).status_code == 200
+    assert_unauthorized(refresh(api, stolen["refresh"]))  # reuse: the chain is revoked
+    for token in (stolen["token"], victim["token"]):
+        error = assert_unauthorized(client_for(user, token).get(ME))
+        assert "revoked" in error["message"]
+
+
 def test_reuse_revokes_only_the_chain_of_that_login(api, user):
     phone = log_in(api, user)
     laptop = log_in(api, user)
