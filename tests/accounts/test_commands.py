@@ -11,7 +11,7 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from accounts import keys
-from accounts.models import ApiKey, ApiKeyScope
+from accounts.models import ApiKey, ApiKeyScope, RevokedAccessToken
 from tests.api.envelope import assert_envelope, assert_unauthorized
 from tests.factories import client_for
 
@@ -131,3 +131,13 @@ def test_seed_demo_again_makes_a_new_password_and_key_and_revokes_the_old_key(ap
         format="json",
     )
     assert_unauthorized(old_login)
+
+
+def test_purge_revoked_tokens_deletes_only_expired_revocations(user):
+    now = timezone.now()
+    RevokedAccessToken.objects.create(jti="old", user=user, expires_at=now - timedelta(minutes=1))
+    RevokedAccessToken.objects.create(jti="live", user=user, expires_at=now + timedelta(minutes=5))
+    out = StringIO()
+    call_command("purge_revoked_tokens", stdout=out)
+    assert "Deleted 1 " in out.getvalue()
+    assert list(RevokedAccessToken.objects.values_list("jti", flat=True)) == ["live"]
