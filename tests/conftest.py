@@ -2,11 +2,31 @@
 
 from __future__ import annotations
 
+import os
+from datetime import timedelta
+
 import pytest
+import time_machine
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from tests.factories import make_user
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _shifted_clock():
+    """With CLOUDBOOKS_TEST_CLOCK_SHIFT_DAYS=N, Python's clock runs N days off for the whole run.
+
+    CI's guard against tests that only pass on the day they were written (tests/clock.py):
+    Redis and PostgreSQL keep the real date, so a test that pins a calendar date, or code that
+    lets them judge a timestamp computed in Python, fails when the two disagree.
+    """
+    days = int(os.environ.get("CLOUDBOOKS_TEST_CLOCK_SHIFT_DAYS") or 0)
+    if not days:
+        yield
+        return
+    with time_machine.travel(timedelta(days=days), tick=True):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -38,26 +38,30 @@ def usage_key(user_id, window: int) -> str:
     return f"usage:{user_id}:{window}"
 
 
-# INCR and EXPIREAT as one atomic command: one round trip, one reply to parse.
+# INCR and EXPIRE as one atomic command: one round trip, one reply to parse. The lifetime is
+# relative (seconds from now, computed by the caller's clock), never an absolute EXPIREAT:
+# Redis would judge an absolute time by its own clock, so a web host whose clock is ahead of
+# Redis's (or a test with a moved clock) would write counters that expire at once.
 _INCREMENT_SCRIPT = """
 local count = redis.call('INCR', KEYS[1])
-redis.call('EXPIREAT', KEYS[1], ARGV[1])
+redis.call('EXPIRE', KEYS[1], ARGV[1])
 return count
 """
 _increment_script: Script | None = None
 
 
-def increment(key: str, *, expire_at: int) -> int:
-    """Add one to a counter and return the new value, as one atomic cache operation.
+def increment(key: str, *, expire_at: int, now: float | None = None) -> int:
+    """Add one to a counter kept until `expire_at`, and return the new value, atomically.
 
-    On Redis this is INCR + EXPIREAT in one server-side script (EVALSHA; the script is
-    loaded again by redis-py if the server lost it): no read-modify-write, so concurrent
-    processes can never both see "one left", and one round trip with a single reply — it
-    runs on every authenticated request. Django's `cache.incr` is not used on Redis because
-    it does EXISTS then INCR (two trips, and a counter created by the INCR alone would never
-    expire).
+    On Redis this is INCR + EXPIRE in one server-side script (EVALSHA; the script is loaded
+    again by redis-py if the server lost it): no read-modify-write, so concurrent processes
+    can never both see "one left", and one round trip with a single reply — it runs on every
+    authenticated request. Django's `cache.incr` is not used on Redis because it does EXISTS
+    then INCR (two trips, and a counter created by the INCR alone would never expire).
     """
     global _increment_script
+    now = time.time() if now is None else now
+    seconds = max(1, int(expire_at - now))
     default = caches["default"]  # looked up once: `cache` is a proxy that looks it up each time
     backend = getattr(default, "_cache", None)
     if hasattr(backend, "get_client"):  # Django's RedisCache (and cloudbooks.cache's)
@@ -66,15 +70,14 @@ def increment(key: str, *, expire_at: int) -> int:
         client = backend.get_client(full_key, write=True)
         if _increment_script is None:
             _increment_script = Script(client, _INCREMENT_SCRIPT)
-        return int(_increment_script(keys=[full_key], args=[expire_at], client=client))
+        return int(_increment_script(keys=[full_key], args=[seconds], client=client))
     # Process-local caches (development): their incr is atomic within the process.
-    timeout = max(1, expire_at - int(time.time()))
-    if cache.add(key, 1, timeout=timeout):
+    if cache.add(key, 1, timeout=seconds):
         return 1
     try:
         return cache.incr(key)
     except ValueError:  # expired between add and incr
-        cache.add(key, 1, timeout=timeout)
+        cache.add(key, 1, timeout=seconds)
         return 1
 
 
@@ -149,7 +152,7 @@ class PlanRateThrottle(BaseThrottle):
         window = window_start(now)
         reset = window + WINDOW_SECONDS
         try:
-            used = increment(usage_key(user.pk, window), expire_at=window + _KEEP_SECONDS)
+            used = increment(usage_key(user.pk, window), expire_at=window + _KEEP_SECONDS, now=now)
         except Exception as exc:
             _log_cache_failure(exc)
             return True

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import pytest
 import time_machine
 
 from accounts.models import TokenFamily
 from tests.api.envelope import assert_envelope, assert_unauthorized
+from tests.clock import minutes_into_this_hour
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -20,7 +19,7 @@ WRONG = "wrong password"
 @pytest.fixture(autouse=True)
 def frozen_clock():
     """All attempts of a test fall in one rate-limit window, wherever the wall clock is."""
-    with time_machine.travel(datetime(2026, 11, 28, 14, 10, 0, tzinfo=UTC), tick=False) as clock:
+    with time_machine.travel(minutes_into_this_hour(10), tick=False) as clock:
         yield clock
 
 

@@ -148,8 +148,13 @@ def test_logout_over_a_live_server_and_after_a_cache_flush(live_server):
 # A second server process: its own interpreter, its own memory, the same database and cache,
 # exactly like a second gunicorn worker. It answers one GET /v1/users/me per token on stdin.
 WORKER = """
-import sys
+import datetime, os, sys
 import django
+import time_machine
+# The test process's clock, moved as CI's clock guard moves it (tests/conftest.py).
+days = int(os.environ.get("CLOUDBOOKS_TEST_CLOCK_SHIFT_DAYS") or 0)
+if days:
+    time_machine.travel(datetime.timedelta(days=days), tick=True).start()
 django.setup()
 from django.test import Client
 client = Client()

@@ -108,10 +108,17 @@ def test_concurrent_project_creation_answers_only_2xx(smoke_run):
     assert post["socket_errors"] == 0
 
 
-def test_the_login_flood_is_refused_and_then_rate_limited(smoke_run):
+def test_every_login_of_the_flood_is_refused(smoke_run):
+    # Whether the flood reached the login limits depends on how many attempts fit in its
+    # window, i.e. on the machine's speed: that is the full run's business, not a test's.
+    # The limits themselves are tested with a counted number of attempts
+    # (tests/accounts/test_login_limits.py).
     floods = smoke_run["runs"]["login flood"]
-    assert all(run["non2xx"] == run["s401"] + run["s429"] for run in floods)
-    assert sum(run["s429"] for run in floods) > 0
+    assert floods
+    for run in floods:
+        assert run["requests"] > 0
+        assert run["non2xx"] == run["requests"]
+        assert run["non2xx"] == run["s401"] + run["s429"]
 
 
 def test_every_ratio_is_measured(smoke_run):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import pytest
 import requests
@@ -14,14 +14,12 @@ from django.db import connection
 from accounts.models import ApiKeyScope, Plan
 from accounts.services import api_key_create
 from cloudbooks.api.throttling import usage_history
+from tests.clock import end_of_hour, minutes_into_this_hour
 from tests.factories import client_for, make_user
 
 pytestmark = pytest.mark.django_db
 
 ME = "/v1/users/me"
-# A fixed moment 10 minutes into a clock hour: the window ends 50 minutes later.
-NOW = datetime(2026, 11, 28, 14, 10, 0, tzinfo=UTC)
-WINDOW_END = int(datetime(2026, 11, 28, 15, 0, 0, tzinfo=UTC).timestamp())
 
 
 @pytest.fixture
@@ -34,10 +32,23 @@ def metered(tiny_plan):
     return make_user(plan=tiny_plan)
 
 
+class HourClock:
+    """Python's clock stopped 10 minutes into the current hour: the window ends 50 minutes later."""
+
+    def __init__(self, traveller, now: datetime):
+        self.traveller = traveller
+        self.now = now
+        self.window_end = end_of_hour(now)
+
+    def move_to(self, moment: datetime) -> None:
+        self.traveller.move_to(moment)
+
+
 @pytest.fixture
 def clock():
-    with time_machine.travel(NOW, tick=False) as traveller:
-        yield traveller
+    now = minutes_into_this_hour(10)
+    with time_machine.travel(now, tick=False) as traveller:
+        yield HourClock(traveller, now)
 
 
 def test_headers_count_down_through_a_small_limit(metered, clock):
@@ -47,7 +58,7 @@ def test_headers_count_down_through_a_small_limit(metered, clock):
         assert response.status_code == 200
         assert response["X-RateLimit-Limit"] == "5"
         assert response["X-RateLimit-Remaining"] == str(remaining)
-        assert response["X-RateLimit-Reset"] == str(WINDOW_END)
+        assert response["X-RateLimit-Reset"] == str(clock.window_end)
         assert response["RateLimit-Policy"] == '"tiny";q=5;w=3600'
         assert response["RateLimit"] == f'"tiny";r={remaining};t=3000'
 
@@ -60,7 +71,7 @@ def test_the_request_over_the_limit_is_429_with_retry_after_and_details(metered,
     assert response.status_code == 429
     error = response.json()["error"]
     assert error["code"] == "rate_limit_exceeded"
-    assert error["details"] == {"plan": "tiny", "limit": 5, "reset": WINDOW_END}
+    assert error["details"] == {"plan": "tiny", "limit": 5, "reset": clock.window_end}
     assert error["request_id"] == response["X-Request-Id"]
     assert response["Retry-After"] == "3000"
     assert response["X-RateLimit-Remaining"] == "0"
@@ -112,12 +123,12 @@ def test_the_budget_comes_back_when_the_clock_hour_turns(metered, clock):
     for _ in range(6):
         api.get(ME)
     assert api.get(ME).status_code == 429
-    clock.move_to(NOW + timedelta(minutes=50))  # 15:00:00, the next window
+    clock.move_to(clock.now + timedelta(minutes=50))  # 15:00:00, the next window
     # Access tokens live 15 minutes: a new one for the new hour.
     response = client_for(metered).get(ME)
     assert response.status_code == 200
     assert response["X-RateLimit-Remaining"] == "4"
-    assert response["X-RateLimit-Reset"] == str(WINDOW_END + 3600)
+    assert response["X-RateLimit-Reset"] == str(clock.window_end + 3600)
 
 
 def test_unlimited_plans_get_no_headers_and_no_429_but_are_counted(db, clock):
@@ -155,15 +166,15 @@ def test_a_plan_edit_in_the_admin_applies_from_the_next_request(metered, tiny_pl
 def test_usage_history_has_the_last_24_clock_hours(metered, clock):
     api = client_for(metered)
     api.get(ME)
-    clock.move_to(NOW + timedelta(hours=2))
+    clock.move_to(clock.now + timedelta(hours=2))
     api = client_for(metered)
     api.get(ME)
     api.get(ME)
     history = usage_history(metered.pk)
     assert len(history) == 24
-    assert history[-1] == (WINDOW_END + 3600, 2)
-    assert history[-2] == (WINDOW_END, 0)
-    assert history[-3] == (WINDOW_END - 3600, 1)
+    assert history[-1] == (clock.window_end + 3600, 2)
+    assert history[-2] == (clock.window_end, 0)
+    assert history[-3] == (clock.window_end - 3600, 1)
 
 
 def test_anonymous_requests_are_not_metered(client):
@@ -205,7 +216,7 @@ def test_concurrent_requests_at_the_limit_let_exactly_the_limit_through(live_ser
 
     threads = [threading.Thread(target=fire) for _ in range(30)]
     # Inside one clock hour whatever the wall clock says: all 30 count against one window.
-    with time_machine.travel(NOW):
+    with time_machine.travel(minutes_into_this_hour(10)):
         for thread in threads:
             thread.start()
         for thread in threads:

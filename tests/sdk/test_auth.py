@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import platform
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import httpx
 import pytest
@@ -11,12 +11,11 @@ import time_machine
 from cloudbooks_sdk import APIError, AuthenticationError, Client, RateLimit, __version__
 
 from accounts.models import Plan
+from tests.clock import end_of_hour, minutes_into_this_hour
 from tests.factories import PASSWORD, make_user
 from tests.sdk.conftest import live
 
 pytestmark = live
-
-NOW = datetime(2026, 11, 28, 14, 10, 0, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -54,7 +53,7 @@ def test_login_with_a_wrong_password_is_an_authentication_error(base_url, owner)
 
 
 def test_the_access_token_is_renewed_before_it_expires(login, base_url, owner):
-    with time_machine.travel(NOW, tick=False) as clock:
+    with time_machine.travel(minutes_into_this_hour(10), tick=False) as clock:
         client = login()
         first = client.access_token
         clock.shift(timedelta(minutes=16))  # past the 15-minute access lifetime
@@ -65,7 +64,7 @@ def test_the_access_token_is_renewed_before_it_expires(login, base_url, owner):
 
 
 def test_the_access_token_is_renewed_shortly_before_expiry_not_after(login):
-    with time_machine.travel(NOW, tick=False) as clock:
+    with time_machine.travel(minutes_into_this_hour(10), tick=False) as clock:
         client = login()
         first = client.access_token
         clock.shift(timedelta(minutes=14))
@@ -132,11 +131,12 @@ def test_the_default_base_url_is_production(monkeypatch):
 def test_rate_limit_reflects_the_last_response(connect, owner):
     client = connect(owner)
     assert client.rate_limit is None  # nothing asked yet
-    with time_machine.travel(NOW, tick=False):
+    now = minutes_into_this_hour(10)
+    with time_machine.travel(now, tick=False):
         client.users.me()
         first = client.rate_limit
         client.users.me()
-    window_end = int((NOW.replace(minute=0) + timedelta(hours=1)).timestamp())
+    window_end = end_of_hour(now)
     assert first == RateLimit(limit=1000, remaining=999, reset=window_end)
     assert client.rate_limit == RateLimit(limit=1000, remaining=998, reset=window_end)
 

@@ -5,20 +5,18 @@ The SDK's `sleep` is injected: the tests record the delays instead of waiting th
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import httpx
 import pytest
 import time_machine
 from cloudbooks_sdk import APIConnectionError, Client, RateLimitError, ServiceUnavailableError
 
 from accounts.models import Plan
+from tests.clock import minutes_into_this_hour
 from tests.factories import make_user
 
-# Ten minutes into a clock hour: a spent budget resets 3000 seconds later.
-NOW = datetime(2026, 11, 28, 14, 10, 0, tzinfo=UTC)
 
-
+# The rate-limit tests stop the clock ten minutes into the current hour: a spent budget
+# resets 3000 seconds later.
 class TestRateLimitRetries:
     pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -27,7 +25,7 @@ class TestRateLimitRetries:
         return make_user(plan=Plan.objects.create(slug="tiny", name="Tiny", requests_per_hour=2))
 
     def test_a_429_is_retried_after_the_retry_after_it_names(self, connect, metered, sleeps):
-        with time_machine.travel(NOW, tick=False) as clock:
+        with time_machine.travel(minutes_into_this_hour(10), tick=False) as clock:
 
             def sleep(seconds: float) -> None:
                 # "Wait" by moving the clock, for the client and the server thread alike.
@@ -46,7 +44,7 @@ class TestRateLimitRetries:
     def test_a_retry_after_longer_than_the_client_waits_is_raised_at_once(
         self, connect, metered, sleeps
     ):
-        with time_machine.travel(NOW, tick=False):
+        with time_machine.travel(minutes_into_this_hour(10), tick=False):
             client = connect(metered, max_retries=3, sleep=sleeps.append)  # waits up to 60 s
             client.users.me()
             client.users.me()
@@ -56,7 +54,7 @@ class TestRateLimitRetries:
         assert sleeps == []
 
     def test_a_429_on_post_is_not_retried(self, connect, metered, sleeps):
-        with time_machine.travel(NOW, tick=False):
+        with time_machine.travel(minutes_into_this_hour(10), tick=False):
             client = connect(metered, max_retries=3, max_retry_after=3600, sleep=sleeps.append)
             client.users.me()
             client.users.me()
