@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 
 from django.contrib.auth import authenticate, password_validation
@@ -179,21 +180,42 @@ def user_update(
     return user
 
 
+# --- What the apps above `accounts` add to its rules -------------------------------------------
+#
+# `accounts` knows nothing of organizations. The apps that build on it register hooks here from
+# their AppConfig.ready() (orgs/apps.py), so the dependency keeps pointing one way
+# (docs/architecture.md, "Pointing one way").
+
+# Called inside user_delete's transaction, before the row goes: may refuse (raise), or clean up.
+_before_user_delete: list[Callable[[User], None]] = []
+# Each returns the ids of other users that `user` may look up (a queryset or a list).
+_visible_user_ids: list[Callable[[User], Iterable]] = []
+
+
+def register_before_user_delete(hook: Callable[[User], None]) -> None:
+    _before_user_delete.append(hook)
+
+
+def register_visible_users(provider: Callable[[User], Iterable]) -> None:
+    _visible_user_ids.append(provider)
+
+
 @transaction.atomic
 def user_delete(*, user: User) -> None:
     """Delete the account: its keys and tokens stop working at once (their rows go with it).
 
-    Refused (409, `Conflict`) while the user is the only owner of an organization that has
-    other members; organizations where the user is the only member are deleted with it.
+    The registered hooks run first and may refuse: `orgs` refuses (409) while the user is the
+    only owner of an organization that has other members, and deletes the organizations where
+    the user is the only member.
     """
-    from orgs.services import organizations_release_user  # orgs depends on accounts
-
-    organizations_release_user(user=user)
+    for hook in _before_user_delete:
+        hook(user)
     user.delete()
 
 
 def users_visible_to(user: User):
-    """The users `user` may look up: themselves and everyone sharing an organization."""
-    from orgs.services import co_member_ids  # orgs depends on accounts
-
-    return User.objects.filter(Q(pk=user.pk) | Q(pk__in=co_member_ids(user)))
+    """The users `user` may look up: themselves, and whoever the registered providers name."""
+    visible = Q(pk=user.pk)
+    for provider in _visible_user_ids:
+        visible |= Q(pk__in=provider(user))
+    return User.objects.filter(visible)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 from datetime import datetime
 
+from django.test import Client
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import RefreshToken
 
@@ -45,3 +46,14 @@ def make_api_key(
 def make_login(user: User) -> tokens.TokenPair:
     """The access and refresh token a login of `user` would get (a new token family)."""
     return tokens.tokens_for_login(user)
+
+
+def signed_in(user: User) -> Client:
+    """A browser-like client with `user`'s dashboard session."""
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def html(response) -> str:
+    return response.content.decode()

@@ -11,7 +11,7 @@ from django.test import Client
 from rest_framework.test import APIClient
 
 from accounts.models import ApiKey, ApiKeyScope, Plan, User
-from tests.factories import PASSWORD, client_for, make_api_key, make_user
+from tests.factories import PASSWORD, client_for, html, make_api_key, make_user
 from tests.orgs.factories import add_member, make_organization
 
 pytestmark = pytest.mark.django_db
@@ -26,10 +26,6 @@ def browser(user) -> Client:
     client = Client()
     client.force_login(user)
     return client
-
-
-def html(response) -> str:
-    return response.content.decode()
 
 
 def key_client(raw: str) -> APIClient:
