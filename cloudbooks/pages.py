@@ -1,8 +1,9 @@
 """What every dashboard page shares: service errors shown on forms, limits answered politely.
 
-The pages call the same services as the API. Those raise DRF exceptions (a ValidationError
-naming fields, a 409 Conflict, a 429 from a rate limit); here they become form errors and
-friendly pages with the same status codes, instead of the API's JSON envelope.
+The pages call the same services as the API. Those raise domain errors (`cloudbooks.errors`:
+`Invalid` naming fields, `Conflict`, `RateLimited` from a brute-force limit); here, once for
+every page, they become form errors and friendly pages with the same status codes as the API
+would answer, instead of its JSON envelope.
 """
 
 from __future__ import annotations
@@ -16,10 +17,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from rest_framework import exceptions
 
+from cloudbooks import errors
 
-def add_service_errors(form: forms.Form, exc: exceptions.ValidationError) -> None:
+
+def add_service_errors(form: forms.Form, exc: errors.Invalid | exceptions.ValidationError) -> None:
     """Put a service's validation errors next to the form's fields (or on top of the form)."""
-    detail = exc.detail
+    detail = exc.errors if isinstance(exc, errors.Invalid) else exc.detail
     if not isinstance(detail, dict):
         detail = {None: detail}
     for field, issues in detail.items():
@@ -59,6 +62,10 @@ def service_errors_as_pages() -> Iterator[None]:
     """A service's 403 and 404 as Django's, so the page handlers answer (403.html, 404.html)."""
     try:
         yield
+    except errors.PermissionDenied as exc:
+        raise PermissionDenied(exc.message) from None
+    except errors.NotFound:
+        raise Http404() from None
     except exceptions.PermissionDenied as exc:
         raise PermissionDenied(str(exc.detail)) from None
     except exceptions.NotFound:

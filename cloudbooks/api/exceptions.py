@@ -22,6 +22,7 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 
+from cloudbooks import errors
 from cloudbooks.api.middleware import current_request_id
 
 logger = logging.getLogger("cloudbooks.api")
@@ -111,8 +112,12 @@ def _flatten(detail: Any, prefix: str = "") -> list[tuple[str | None, Any]]:
     return [(prefix or None, detail)]
 
 
+# A service's `Invalid` says what is wrong in its own words: its issue is the message.
+DOMAIN_CODE = "domain"
+
+
 def _validation_message(field: str | None, issue: str, code: str | None) -> str:
-    if field is None:
+    if field is None or code == DOMAIN_CODE:
         return issue
     if code == "invalid":
         return f"Invalid {field} format"
@@ -161,10 +166,41 @@ def _describe(exc: exceptions.APIException) -> tuple[str, str, dict]:
     return code, message, details
 
 
+# The one place where the services' domain errors become API errors.
+_API_ERRORS: dict[type[errors.DomainError], type[exceptions.APIException]] = {
+    errors.NotFound: exceptions.NotFound,
+    errors.PermissionDenied: exceptions.PermissionDenied,
+    errors.Conflict: Conflict,
+    errors.Unavailable: ServiceUnavailable,
+}
+
+
+def _from_domain(exc: errors.DomainError) -> exceptions.APIException:
+    if isinstance(exc, errors.Invalid):
+        return exceptions.ValidationError(
+            {
+                field if field is not None else "non_field_errors": [
+                    exceptions.ErrorDetail(issue, code=DOMAIN_CODE) for issue in issues
+                ]
+                for field, issues in exc.errors.items()
+            }
+        )
+    if isinstance(exc, errors.RateLimited):
+        return RateLimitExceeded(wait=exc.wait, message=exc.message, details=exc.details)
+    for domain_class, api_class in _API_ERRORS.items():
+        if isinstance(exc, domain_class):
+            api_exc = api_class(exc.message)
+            api_exc.details = exc.details
+            return api_exc
+    return ApiError(exc.message, details=exc.details)
+
+
 def _as_api_exception(exc: Exception) -> exceptions.APIException | None:
     """Map the non-DRF exceptions we expect; None for a real bug."""
     if isinstance(exc, exceptions.APIException):
         return exc
+    if isinstance(exc, errors.DomainError):
+        return _from_domain(exc)
     if isinstance(exc, Http404):
         return exceptions.NotFound()
     if isinstance(exc, DjangoPermissionDenied):

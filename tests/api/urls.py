@@ -12,6 +12,7 @@ from rest_framework.permissions import AllowAny
 
 from accounts.api.serializers import PublicUserSerializer
 from accounts.models import User
+from cloudbooks import errors
 from cloudbooks import urls as real_urls
 
 # What a careless bug might put in an exception message: it must never reach the client.
@@ -30,6 +31,25 @@ def exploding_plain_view(request: HttpRequest) -> HttpResponse:
     raise RuntimeError(SECRET_DETAIL)
 
 
+# What a service might raise, by name: each must leave through the envelope with its status.
+DOMAIN_ERRORS = {
+    "not-found": errors.NotFound("No such project."),
+    "forbidden": errors.PermissionDenied("Only owners may do this."),
+    "conflict": errors.Conflict("An organization keeps an owner.", details={"owners": 1}),
+    "invalid": errors.Invalid(errors={"slug": ["This slug is taken."], None: ["Bad input."]}),
+    "rate-limited": errors.RateLimited(wait=42, details={"retry_after": 42}),
+    "unavailable": errors.Unavailable(),
+}
+
+
+class RefusingApiView(generics.GenericAPIView):
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+
+    def get(self, request, kind: str):
+        raise DOMAIN_ERRORS[kind]
+
+
 class UserListView(generics.ListAPIView):
     """A list on the default pagination, to test `?limit=` and `?cursor=` through HTTP."""
 
@@ -43,6 +63,7 @@ urlpatterns = [
     path("v1/test/explode", ExplodingApiView.as_view()),
     path("v1/test/explode-plain", exploding_plain_view),
     path("v1/test/users", UserListView.as_view()),
+    path("v1/test/refuse/<str:kind>", RefusingApiView.as_view()),
     *real_urls.urlpatterns,
 ]
 
