@@ -12,12 +12,12 @@ from orgs.models import Membership, Role
 from tests.factories import make_user
 from tests.orgs.factories import (
     CREDENTIALS,
-    PERSONAS,
     add_member,
     assert_error,
     client_as,
     make_organization,
     owner_count,
+    role_matrix,
 )
 
 pytestmark = pytest.mark.django_db
@@ -91,16 +91,8 @@ def perform(client, action: str, team, persona: str):
     return client.delete(member_url(org, target)), (target, None)
 
 
-def matrix(rows):
-    return [
-        pytest.param(action, persona, status, id=f"{persona}-{action}")
-        for action, statuses in rows.items()
-        for persona, status in zip(PERSONAS, statuses, strict=True)
-    ]
-
-
 @pytest.mark.parametrize("credential", CREDENTIALS)
-@pytest.mark.parametrize(("action", "persona", "expected"), matrix(MEMBER_MATRIX))
+@pytest.mark.parametrize(("action", "persona", "expected"), role_matrix(MEMBER_MATRIX))
 def test_role_matrix_for_members(team, credential, action, persona, expected):
     client = client_as(team.persona(persona), credential)
     before = dict(

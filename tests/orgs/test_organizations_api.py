@@ -15,11 +15,11 @@ from projects.models import Project
 from tests.factories import make_user
 from tests.orgs.factories import (
     CREDENTIALS,
-    PERSONAS,
     assert_error,
     client_as,
     make_organization,
     make_project,
+    role_matrix,
 )
 
 pytestmark = pytest.mark.django_db
@@ -29,15 +29,6 @@ ORGS = "/v1/organizations"
 
 def org_url(organization) -> str:
     return f"{ORGS}/{organization.pk}"
-
-
-def matrix(rows: dict[str, tuple[int, int, int, int]]):
-    """Flatten {action: (member, admin, owner, outsider)} into pytest params."""
-    return [
-        pytest.param(action, persona, status, id=f"{persona}-{action}")
-        for action, statuses in rows.items()
-        for persona, status in zip(PERSONAS, statuses, strict=True)
-    ]
 
 
 # --- The role matrix (SPEC §3) ---------------------------------------------------------------
@@ -65,7 +56,7 @@ def perform(client, action: str, organization):
 
 
 @pytest.mark.parametrize("credential", CREDENTIALS)
-@pytest.mark.parametrize(("action", "persona", "expected"), matrix(ORGANIZATION_MATRIX))
+@pytest.mark.parametrize(("action", "persona", "expected"), role_matrix(ORGANIZATION_MATRIX))
 def test_role_matrix_for_the_organization(team, credential, action, persona, expected):
     client = client_as(team.persona(persona), credential)
 
