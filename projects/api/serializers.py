@@ -48,8 +48,3 @@ class ProjectSerializer(fields.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = ["id", "created_by", "created_at", "updated_at"]
-
-    def validate_organization(self, organization):
-        if self.instance is not None and organization.pk != self.instance.organization_id:
-            raise serializers.ValidationError("A project cannot move to another organization")
-        return organization
