@@ -133,14 +133,15 @@ class UserViewSet(BaseViewSet):
     @action(detail=False, methods=["get", "patch", "put", "delete"], url_path="me")
     def me(self, request):
         user = request.user
-        if request.method == "GET":
-            return Response(serializers.UserSerializer(user).data)
         if request.method == "DELETE":
             services.user_delete(user=user)
             return Response(status=status.HTTP_204_NO_CONTENT)
-        update = serializers.UserUpdateSerializer(
-            data=request.data, partial=request.method == "PATCH"
-        )
-        update.is_valid(raise_exception=True)
-        user = services.user_update(user=user, **update.validated_data)
+        if request.method in ("PATCH", "PUT"):
+            update = serializers.UserUpdateSerializer(
+                data=request.data, partial=request.method == "PATCH"
+            )
+            update.is_valid(raise_exception=True)
+            user = services.user_update(user=user, **update.validated_data)
+        # GET, and HEAD, which DRF routes to the same action: a read whatever the body says
+        # (a read-only key may send it).
         return Response(serializers.UserSerializer(user).data)
