@@ -13,7 +13,7 @@ from django.urls import reverse
 from accounts import keys
 from accounts.models import ApiKey, ApiKeyScope
 from tests.api.envelope import assert_unauthorized
-from tests.factories import client_for, make_api_key, make_user
+from tests.factories import admin_login, client_for, make_api_key, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -24,8 +24,7 @@ KEY_PATTERN = re.compile(r"sk_live_[0-9A-Za-z]{38}")
 
 @pytest.fixture
 def staff_client(client, staff):
-    client.force_login(staff)
-    return client
+    return admin_login(client, staff)
 
 
 def create_through_the_admin(staff_client, owner, **fields):
