@@ -83,6 +83,10 @@ def _is_verified(user) -> bool:
     return bool(is_verified and is_verified())
 
 
+def _has_device(user) -> bool:
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
 def _count_attempt(request: HttpRequest, user: User) -> None:
     """An attempt at the second factor: counted like a sign-in at /login.
 
@@ -107,19 +111,21 @@ class AdminSite(admin.AdminSite):
     login_template = "admin/cloudbooks/login.html"
 
     def has_permission(self, request: HttpRequest) -> bool:
-        return super().has_permission(request) and (
-            not settings.ADMIN_REQUIRE_2FA or _is_verified(request.user)
-        )
+        return super().has_permission(request) and not self.awaits_second_factor(request)
 
     def awaits_second_factor(self, request: HttpRequest) -> bool:
-        """Staff who passed the password step of this session but not yet the second factor."""
+        """Staff who passed the password step of this session but not yet the second factor.
+
+        Required of all staff with ADMIN_REQUIRE_2FA; without it, of those who enrolled a
+        device anyway (a device once set up always guards its account).
+        """
         user = request.user
         return (
-            settings.ADMIN_REQUIRE_2FA
-            and user.is_authenticated
+            user.is_authenticated
             and user.is_active
             and user.is_staff
             and not _is_verified(user)
+            and (settings.ADMIN_REQUIRE_2FA or _has_device(user))
         )
 
     def get_urls(self):
@@ -186,8 +192,7 @@ class AdminSite(admin.AdminSite):
         return reverse("admin:index", current_app=self.name)
 
     def _to_second_factor(self, request: HttpRequest, next_url: str) -> HttpResponseRedirect:
-        has_device = TOTPDevice.objects.filter(user=request.user, confirmed=True).exists()
-        view = "admin:otp_verify" if has_device else "admin:otp_enrol"
+        view = "admin:otp_verify" if _has_device(request.user) else "admin:otp_enrol"
         query = urlencode({REDIRECT_FIELD_NAME: next_url})
         return redirect(f"{reverse(view, current_app=self.name)}?{query}")
 
@@ -249,10 +254,11 @@ class AdminSite(admin.AdminSite):
     @method_decorator(never_cache)
     @method_decorator(sensitive_post_parameters("token"))
     def enrol_view(self, request: HttpRequest) -> HttpResponse:
-        if not self.awaits_second_factor(request):
-            return self._leave_step(request)
         user = request.user
-        if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+        # Staff may enrol before it is required too (ADMIN_REQUIRE_2FA off).
+        if not (user.is_authenticated and user.is_active and user.is_staff) or _is_verified(user):
+            return self._leave_step(request)
+        if _has_device(user):
             # Enrolling is for a first device only; another one needs this one's code first.
             return self._to_second_factor(request, self._next_url(request))
         # The same pending device across reloads: an app that scanned it keeps working.

@@ -287,6 +287,31 @@ def test_without_the_requirement_staff_are_admitted_with_the_password_alone(
     assert not TOTPDevice.objects.exists()
 
 
+def test_without_the_requirement_staff_who_enrolled_are_still_asked_for_the_code(
+    client, staff, settings
+):
+    settings.ADMIN_REQUIRE_2FA = False
+    device = make_totp_device(staff)
+
+    response = sign_in(client, staff.email)
+
+    assert response["Location"].startswith(VERIFY)
+    assert not reaches_the_admin(client)
+    assert client.post(response["Location"], {"token": totp_code(device)}).status_code == 302
+    assert reaches_the_admin(client)
+
+
+def test_without_the_requirement_staff_may_enrol_of_their_own_accord(client, staff, settings):
+    settings.ADMIN_REQUIRE_2FA = False
+    sign_in(client, staff.email)
+
+    assert client.get(ENROL).status_code == 200
+    device = TOTPDevice.objects.get(user=staff)
+    assert client.post(ENROL, {"token": totp_code(device)}).status_code == 302
+    device.refresh_from_db()
+    assert device.confirmed
+
+
 def _setting_under(env: dict[str, str]) -> str:
     environment = {k: v for k, v in os.environ.items() if k != "ADMIN_REQUIRE_2FA"}
     environment.update(env)
