@@ -198,11 +198,14 @@ def _get_api_key_for_user(user: User, key_id) -> ApiKey:
     return get_object_or_404(ApiKey, pk=key_id, owner=user)
 
 
+# Where a key just created waits for the page that shows it (once) after the redirect.
+CREATED_KEY_SESSION_KEY = "created_api_key"
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def api_keys(request: HttpRequest) -> HttpResponse:
     form = ApiKeyForm(request.POST or None)
-    created = None
     if request.method == "POST" and form.is_valid():
         api_key, raw = services.api_key_create(
             owner=request.user,
@@ -211,10 +214,17 @@ def api_keys(request: HttpRequest) -> HttpResponse:
             expires_at=form.expires_at,
         )
         messages.success(request, f"API key “{api_key.name}” created.")
-        # The key is rendered in this response only: not in a redirect, the session, a
-        # message or a cookie. It is not stored anywhere; only its digest is.
-        created = {"api_key": api_key, "raw": raw}
-        form = ApiKeyForm()
+        # Redirect after the POST, so that reloading the page cannot create a second key. The
+        # key waits in the session (server-side, never a cookie or a message) for the next
+        # page, which takes it out: only its digest is kept.
+        request.session[CREATED_KEY_SESSION_KEY] = {"id": str(api_key.pk), "raw": raw}
+        return redirect("api-keys")
+    created = None
+    pending = request.session.pop(CREATED_KEY_SESSION_KEY, None)
+    if pending and request.method == "GET":
+        api_key = request.user.api_keys.filter(pk=pending["id"]).first()
+        if api_key is not None:
+            created = {"api_key": api_key, "raw": pending["raw"]}
     context = {
         "form": form,
         "created": created,
