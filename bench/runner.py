@@ -223,6 +223,9 @@ class Run:
     s401: int = 0
     s429: int = 0
     cpu_ms: float | None = None  # server-side CPU per request (ServerCpu)
+    # The status of one more request like the case's, sent and answered after wrk stopped:
+    # what the case answers, known however few requests wrk finished in its window.
+    checked_status: int | None = None
 
     @property
     def rps(self) -> float:
@@ -322,7 +325,29 @@ class Bench:
         process = subprocess.Popen(
             command, env=environment, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
         )
+        process.bench_request = (path, options)  # for the check in finish()
         return process, printable
+
+    def answer_once(self, path: str, *, script: str, env: dict[str, str], **_) -> int:
+        """The status of one request like those the case's wrk script sends."""
+        headers = {"Content-Type": "application/json"}
+        if env.get("BENCH_AUTH"):
+            headers["Authorization"] = env["BENCH_AUTH"]
+        body = None
+        if script == "login_flood.lua":
+            body = {"email": env["BENCH_EMAIL"], "password": "wrong-guess-check"}
+        elif script == "post_project.lua":
+            name = f"bench check {secrets.token_hex(3)}"
+            body = {"organization": env["BENCH_ORGANIZATION"], "name": name}
+        data = json.dumps(body).encode() if body is not None else None
+        request = urllib.request.Request(  # noqa: S310 - our own server on the loopback
+            self.base_url + path, data=data, headers=headers
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310 - loopback
+                return response.status
+        except urllib.error.HTTPError as error:
+            return error.code
 
     def finish(self, case: str, process: subprocess.Popen, printable: str) -> Run:
         stdout, stderr = process.communicate(timeout=600)
@@ -347,6 +372,8 @@ class Bench:
             s401=data["s401"],
             s429=data["s429"],
         )
+        path, options = process.bench_request
+        run.checked_status = self.answer_once(path, **options)
         self.results.setdefault(case, []).append(run)
         log(
             f"  {case:<28} {run.rps:9.1f} rps  p50 {run.p50_ms:7.2f} ms  "
