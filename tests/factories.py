@@ -9,7 +9,6 @@ from django.test import Client
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.test import APIClient
-from rest_framework_simplejwt.tokens import RefreshToken
 
 from accounts import services, tokens
 from accounts.models import ApiKey, ApiKeyScope, User
@@ -24,7 +23,8 @@ def make_user(*, email: str | None = None, password: str = PASSWORD, **fields) -
 
 
 def access_token_for(user: User) -> str:
-    return str(RefreshToken.for_user(user).access_token)
+    """An access token shaped as production issues them: from a login, with its family claim."""
+    return make_login(user).access
 
 
 def client_for(user: User, token: str | None = None) -> APIClient:
