@@ -183,6 +183,19 @@ def user_authenticate(*, email: str, password: str, client_network: str) -> User
     return user
 
 
+def user_check_password(*, user: User, password: str, client_network: str | None) -> bool:
+    """Whether `password` is `user`'s: a guess like a sign-in, under the same limits (429).
+
+    For pages and endpoints that confirm a signed-in user's password (a password change,
+    deleting the account): a stolen session must not make them an unlimited oracle.
+    """
+    guess = _reserve_password_guess(account_key=f"user:{user.pk}", client_network=client_network)
+    if not user.check_password(password):
+        return False
+    guess.release()
+    return True
+
+
 @transaction.atomic
 def user_update(
     *,
@@ -216,14 +229,10 @@ def user_update(
         wrong = ValidationError(
             {"current_password": ["Must be your current password to set a new one"]}
         )
-        if not current_password:
+        if not current_password or not user_check_password(
+            user=user, password=current_password, client_network=client_network
+        ):
             raise wrong
-        guess = _reserve_password_guess(
-            account_key=f"user:{user.pk}", client_network=client_network
-        )
-        if not user.check_password(current_password):
-            raise wrong
-        guess.release()
         try:
             password_validation.validate_password(password, user)
         except DjangoValidationError as exc:

@@ -268,7 +268,7 @@ def profile(request: HttpRequest) -> HttpResponse:
         data if sent == "profile" else None, initial={"name": user.name, "email": user.email}
     )
     password_form = PasswordForm(data if sent == "password" else None)
-    delete_form = DeleteAccountForm(data if sent == "delete" else None, user=user)
+    delete_form = DeleteAccountForm(data if sent == "delete" else None)
     context = {
         "profile_form": profile_form,
         "password_form": password_form,
@@ -293,6 +293,13 @@ def profile(request: HttpRequest) -> HttpResponse:
             messages.success(request, "Your password is changed.")
             return redirect("profile")
         if sent == "delete" and delete_form.is_valid():
+            if not services.user_check_password(
+                user=user,
+                password=delete_form.cleaned_data["password"],
+                client_network=client_network(request),
+            ):
+                delete_form.add_error("password", "That is not your current password.")
+                return render(request, "accounts/profile.html", context)
             services.user_delete(user=user)
             logout(request)
             messages.success(request, "Your account is deleted, with its API keys. Goodbye!")

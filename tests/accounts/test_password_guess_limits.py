@@ -15,6 +15,7 @@ import pytest
 import time_machine
 from django.test import Client
 
+from accounts.models import User
 from cloudbooks.api import ratelimits
 from tests.api.envelope import assert_envelope, assert_unauthorized
 from tests.factories import PASSWORD, client_for
@@ -173,3 +174,16 @@ def test_the_right_current_password_does_not_use_up_the_limit(user, settings):
     for current, new in itertools.pairwise(passwords):
         response = api.patch(ME, {"password": new, "current_password": current})
         assert response.status_code == 200
+
+
+def test_wrong_passwords_to_delete_the_account_are_limited(user, settings):
+    settings.LOGIN_FAILURES_PER_ACCOUNT_IP = "3/15m"
+    browser = Client()
+    browser.force_login(user)
+    for _ in range(3):
+        response = browser.post("/dashboard/profile", {"form": "delete", "password": WRONG})
+        assert response.status_code == 200
+        assert response.context["delete_form"].errors["password"]
+    response = browser.post("/dashboard/profile", {"form": "delete", "password": PASSWORD})
+    assert response.status_code == 429
+    assert User.objects.filter(pk=user.pk).exists()
