@@ -123,6 +123,8 @@ class Limit:
         """
         _, period = ratelimit_core._split_rate(self.rate)
         # The key django-ratelimit counts in (same window and hash), to give the attempt back.
+        # These helpers are its internals: the version is pinned in pyproject.toml, and
+        # test_password_guess_limits shows a success giving its count back.
         cache_key = ratelimit_core._make_cache_key(
             self.group,
             ratelimit_core._get_window(key, period),
