@@ -36,7 +36,7 @@ from rest_framework import exceptions
 from accounts import services
 from accounts.models import User
 from cloudbooks.api.exceptions import ApiError
-from cloudbooks.api.ratelimits import client_ip, login_limits
+from cloudbooks.api.ratelimits import Reservation, client_network, login_limits
 from cloudbooks.pages import refusal_message
 
 # The limits and a down cache (fail closed) both refuse with an API exception (as on /login).
@@ -52,7 +52,7 @@ class AdminLoginForm(AdminAuthenticationForm):
         password = self.cleaned_data.get("password")
         if email is not None and password:
             self.user_cache = services.user_authenticate(
-                self.request, email=email, password=password
+                email=email, password=password, client_network=client_network(self.request)
             )
             if self.user_cache is None:
                 raise self.get_invalid_login_error()
@@ -87,20 +87,15 @@ def _has_device(user) -> bool:
     return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
 
 
-def _count_attempt(request: HttpRequest, user: User) -> None:
-    """An attempt at the second factor: counted like a sign-in at /login.
+def _count_attempt(request: HttpRequest, user: User) -> Reservation:
+    """An attempt at the second factor: counted like a password guess at /login.
 
-    Every attempt counts per client IP; none is allowed once the account's failed sign-ins
-    are used up. A wrong code is then recorded by `_count_failure`.
+    Every attempt counts per client network, and against the account's guess limits; the
+    caller gives the guess back (`release`) when the code was right, or was no code at all.
     """
-    per_ip, per_account = login_limits()
-    per_ip.hit(request, client_ip(request))
-    per_account.refuse_if_exhausted(request, user.email.lower())
-
-
-def _count_failure(request: HttpRequest, user: User) -> None:
-    _, per_account = login_limits()
-    per_account.hit(request, user.email.lower())
+    network = client_network(request)
+    login_limits().per_ip.hit(request, network)
+    return services.user_second_factor_guess(user=user, client_network=network)
 
 
 class AdminSite(admin.AdminSite):
@@ -143,10 +138,9 @@ class AdminSite(admin.AdminSite):
             return self._to_second_factor(request, self._next_url(request))
         if request.method != "POST":
             return super().login(request, extra_context)
-        per_ip, _ = login_limits()
         try:
             # Every attempt from an address counts, even a malformed one (as on /login).
-            per_ip.hit(request, client_ip(request))
+            login_limits().per_ip.hit(request, client_network(request))
             response = super().login(request, extra_context)
         except REFUSALS as exc:
             return self._refuse_login(request, exc, extra_context)
@@ -236,17 +230,19 @@ class AdminSite(admin.AdminSite):
         context = self._step_context(request, title="Two-factor authentication", form=form)
         if request.method == "POST":
             try:
-                _count_attempt(request, user)
-                if form.is_valid():
+                guess = _count_attempt(request, user)
+                if not form.is_valid():
+                    guess.release()  # not a code at all: no guess
+                else:
                     token = form.cleaned_data["token"].strip()
                     # django-otp's own check: in a transaction, with the device's throttling,
                     # and a code is never accepted twice.
                     verified = django_otp.verify_token(user, device.persistent_id, token)
                     if verified is not None:
+                        guess.release()
                         django_otp.login(request, verified)
                         return redirect(self._next_url(request))
                     form.add_error("token", WRONG_CODE)
-                    _count_failure(request, user)
             except REFUSALS as exc:
                 return self._refuse_step(request, template, context, exc)
         return self._render_step(request, template, context)
@@ -278,16 +274,18 @@ class AdminSite(admin.AdminSite):
         )
         if request.method == "POST":
             try:
-                _count_attempt(request, user)
-                if form.is_valid() and device.verify_token(form.cleaned_data["token"].strip()):
+                guess = _count_attempt(request, user)
+                if not form.is_valid():
+                    guess.release()  # not a code at all: no guess
+                elif device.verify_token(form.cleaned_data["token"].strip()):
+                    guess.release()
                     device.confirmed = True
                     device.save(update_fields=["confirmed"])
                     django_otp.login(request, device)
                     messages.success(request, "Two-factor authentication is set up.")
                     return redirect(self._next_url(request))
-                if form.is_valid():
+                else:
                     form.add_error("token", WRONG_CODE)
-                    _count_failure(request, user)
             except REFUSALS as exc:
                 return self._refuse_step(request, template, context, exc)
         return self._render_step(request, template, context)

@@ -405,7 +405,12 @@ LOGGING = {
 # --- Brute-force limits (django-ratelimit) ---------------------------------------------------
 
 LOGIN_RATE_PER_IP = env_rate("LOGIN_RATE_PER_IP", "60/m")
-LOGIN_FAILURES_PER_EMAIL = env_rate("LOGIN_FAILURES_PER_EMAIL", "10/15m")
+# Wrong passwords for one account from one client network; trips first (README "Security").
+LOGIN_FAILURES_PER_ACCOUNT_IP = env_rate("LOGIN_FAILURES_PER_ACCOUNT_IP", "10/15m")
+# Wrong passwords for one account from anywhere: the hourly cap on guesses at it.
+LOGIN_FAILURES_PER_EMAIL = env_rate("LOGIN_FAILURES_PER_EMAIL", "50/h")
+# A network an account signed in from stays exempt from the account-wide limit this long.
+LOGIN_KNOWN_NETWORK_DAYS = env_int("LOGIN_KNOWN_NETWORK_DAYS", 30, minimum=1)
 SIGNUP_RATE_PER_IP = env_rate("SIGNUP_RATE_PER_IP", "10/h")
 SIGNUP_RATE_PER_EMAIL = env_rate("SIGNUP_RATE_PER_EMAIL", "5/h")
 RATELIMIT_USE_CACHE = "default"

@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from accounts import services, tokens
 from accounts.api import serializers
 from accounts.models import User
-from cloudbooks.api.ratelimits import client_ip, login_limits
+from cloudbooks.api.ratelimits import client_network, login_limits
 from cloudbooks.api.schema import ErrorSerializer
 from cloudbooks.api.viewsets import BaseAPIView, BaseViewSet, PublicAPIView
 
@@ -26,15 +26,15 @@ class LoginView(PublicAPIView):
         summary="Authenticate a user and get an access token",
     )
     def post(self, request):
-        per_ip, _ = login_limits()
-        per_ip.hit(request, client_ip(request))
+        network = client_network(request)
+        login_limits().per_ip.hit(request, network)
         serializer = serializers.LoginSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        # The failed-attempts limit per email lives in the service, shared with /login.
+        # The limits on wrong passwords live in the service, shared with /login.
         user = services.user_authenticate(
-            request,
             email=serializer.validated_data["email"],
             password=serializer.validated_data["password"],
+            client_network=network,
         )
         if user is None:
             raise exceptions.AuthenticationFailed(INVALID_CREDENTIALS)
@@ -66,11 +66,18 @@ class RefreshView(PublicAPIView):
 
 
 class LogoutView(BaseAPIView):
+    # Ending a login must work even when the hour's budget is spent: counted, never refused.
+    plan_budget_exempt = True
+
     @extend_schema(
         tags=["auth"],
         request=serializers.LogoutSerializer,
         responses={204: OpenApiResponse(description="Logged out.")},
-        summary="Revoke the access token used (and the refresh token, if given)",
+        summary="End the login of the access token used (and of the refresh token, if given)",
+        description=(
+            "Every access and refresh token of that login is refused from then on. Never "
+            "refused for the plan's hourly budget."
+        ),
     )
     def post(self, request):
         if request.auth.kind != "jwt":
@@ -141,7 +148,16 @@ class UserViewSet(BaseViewSet):
                 data=request.data, partial=request.method == "PATCH"
             )
             update.is_valid(raise_exception=True)
-            user = services.user_update(user=user, **update.validated_data)
+            credential = request.auth
+            user = services.user_update(
+                user=user,
+                **update.validated_data,
+                client_network=client_network(request),
+                # A password change ends every other login; the caller's own carries on.
+                keep_login=(
+                    tokens.login_of(credential.access_token) if credential.kind == "jwt" else None
+                ),
+            )
         # GET, and HEAD, which DRF routes to the same action: a read whatever the body says
         # (a read-only key may send it).
         return Response(serializers.UserSerializer(user).data)

@@ -16,7 +16,13 @@ class ApiViewMixin:
     its role or key scope still spends budget and still carries its rate-limit headers.
     The throttle leaves its state on the request; `finalize_response` turns it into headers
     on whatever the response is: a success, an error or the 429 itself.
+
+    A view that must work whatever the budget (logout: ending a login is never refused)
+    declares `plan_budget_exempt = True`; the plan throttle still counts it and its headers
+    are still sent, but it does not refuse it.
     """
+
+    plan_budget_exempt: bool = False
 
     def check_permissions(self, request) -> None:
         super().check_throttles(request)
