@@ -7,7 +7,7 @@ from django.test import Client
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
 
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, admin_login
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +30,6 @@ def test_a_login_stores_the_refresh_tokens_id_only(user):
 
 @pytest.mark.parametrize("model", ["outstandingtoken", "blacklistedtoken"])
 def test_staff_cannot_browse_the_token_tables_in_the_admin(staff, model):
-    browser = Client()
-    browser.force_login(staff)
+    browser = admin_login(Client(), staff)
     assert browser.get(f"/admin/token_blacklist/{model}/").status_code == 404
     assert "token_blacklist" not in browser.get("/admin/").content.decode()
