@@ -10,6 +10,7 @@ the body whichever layer failed.
 from __future__ import annotations
 
 import logging
+import math
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -71,13 +72,30 @@ class ServiceUnavailable(ApiError):
 
 
 class RateLimitExceeded(exceptions.Throttled):
-    """429 with a message of our own and `details` naming the limit that was reached."""
+    """429 with a message of our own and `details` naming the limit that was reached.
+
+    DRF's Throttled appends its own sentence to the message ("Expected available in N
+    seconds."), glued to ours without a full stop. Here the message is written whole: the
+    caller's sentence, then when to try again, the same number of seconds as `Retry-After`.
+    """
 
     default_detail = _("Rate limit exceeded.")
 
     def __init__(self, wait: float | None = None, *, message: str | None = None, details=None):
-        super().__init__(wait=wait, detail=message)
+        # Throttled.__init__ is skipped on purpose: it is what writes DRF's sentence.
+        wait = None if wait is None else max(1, math.ceil(wait))
+        exceptions.APIException.__init__(self, _retry_message(message, wait))
+        self.wait = wait
         self.details = details or {}
+
+
+def _retry_message(message: str | None, wait: int | None) -> str:
+    sentence = str(message or RateLimitExceeded.default_detail).strip()
+    if not sentence.endswith((".", "!", "?")):
+        sentence += "."
+    if wait is None:
+        return sentence
+    return f"{sentence} Try again in {wait} second{'' if wait == 1 else 's'}."
 
 
 class InternalError(ApiError):
@@ -163,6 +181,9 @@ def _describe(exc: exceptions.APIException) -> tuple[str, str, dict]:
 
 def _as_api_exception(exc: Exception) -> exceptions.APIException | None:
     """Map the non-DRF exceptions we expect; None for a real bug."""
+    if isinstance(exc, exceptions.Throttled) and not isinstance(exc, RateLimitExceeded):
+        # DRF's own throttling (a throttle class, `APIView.throttled`): our wording, not its.
+        return RateLimitExceeded(wait=exc.wait, message="Too many requests")
     if isinstance(exc, exceptions.APIException):
         return exc
     if isinstance(exc, Http404):
