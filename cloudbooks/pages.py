@@ -17,8 +17,18 @@ from django.shortcuts import render
 from rest_framework import exceptions
 
 
-def add_service_errors(form: forms.Form, exc: exceptions.ValidationError) -> None:
+def names_a_field(exc: exceptions.APIException) -> bool:
+    """A refusal about one field's value, shown next to it: a validation error, or a clash
+    with another row (a 409 Conflict whose `details` name the field, e.g. a taken slug)."""
+    return isinstance(exc, exceptions.ValidationError) or "field" in getattr(exc, "details", {})
+
+
+def add_service_errors(form: forms.Form, exc: exceptions.APIException) -> None:
     """Put a service's validation errors next to the form's fields (or on top of the form)."""
+    if not isinstance(exc, exceptions.ValidationError):
+        field = getattr(exc, "details", {}).get("field")
+        form.add_error(field if field in form.fields else None, str(exc.detail))
+        return
     detail = exc.detail
     if not isinstance(detail, dict):
         detail = {None: detail}

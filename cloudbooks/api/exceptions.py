@@ -130,13 +130,20 @@ def _flatten(detail: Any, prefix: str = "") -> list[tuple[str | None, Any]]:
 
 
 def _validation_message(field: str | None, issue: str, code: str | None) -> str:
+    """The envelope's one-line message for the first invalid field.
+
+    "invalid" is the code DRF and Django give a value of the wrong shape (an email, a slug,
+    a uuid), so "Invalid <field> format" is true of it. Any other issue is quoted, so the
+    message says what is wrong ("No CloudBooks user has this email", a length, a choice):
+    our own errors that are not about format carry a code of their own for that reason.
+    """
     if field is None:
         return issue
     if code == "invalid":
         return f"Invalid {field} format"
     if code in ("required", "null"):
         return f"Missing required field: {field}"
-    return f"Invalid value for {field}"
+    return f"Invalid value for {field}: {issue}"
 
 
 def validation_payload(detail: Any) -> tuple[str, dict]:
