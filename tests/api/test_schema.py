@@ -132,13 +132,13 @@ def test_user_id_is_documented_as_a_uuid(schema):
     assert parameter["schema"] == {"type": "string", "format": "uuid"}
 
 
-
 def test_project_created_by_is_documented_as_nullable(schema):
     # A project outlives its creator's account: created_by is then null, and the schema says so.
     project = schema["components"]["schemas"]["Project"]
     created_by = project["properties"]["created_by"]
     assert created_by["nullable"] is True
     assert created_by["readOnly"] is True
+
 
 # --- /docs -----------------------------------------------------------------------------------
 
