@@ -35,6 +35,7 @@ CODES_BY_STATUS = {
     405: "method_not_allowed",
     406: "not_acceptable",
     409: "conflict",
+    411: "length_required",
     413: "payload_too_large",
     415: "unsupported_media_type",
     429: "rate_limit_exceeded",
@@ -63,6 +64,16 @@ class PayloadTooLarge(ApiError):
     status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
     default_detail = _("The request body is larger than the limit.")
     default_code = "payload_too_large"
+
+
+class LengthRequired(ApiError):
+    """A body sent without a Content-Length (chunked): refused, never read as empty."""
+
+    status_code = status.HTTP_411_LENGTH_REQUIRED
+    default_detail = _(
+        "Send the request body with a Content-Length header; chunked bodies are not accepted."
+    )
+    default_code = "length_required"
 
 
 class ServiceUnavailable(ApiError):

@@ -105,6 +105,7 @@ def test_error_component_is_the_envelope(schema):
         "not_found",
         "method_not_allowed",
         "conflict",
+        "length_required",
         "payload_too_large",
         "unsupported_media_type",
         "rate_limit_exceeded",
@@ -121,7 +122,7 @@ def test_every_operation_documents_its_error_responses_with_the_envelope(schema)
         if (method, path) not in PUBLIC_OPERATIONS:
             assert "403" in statuses, (method, path)
         if method in ("post", "put", "patch"):
-            assert {"400", "413", "415"} <= statuses, (method, path)
+            assert {"400", "411", "413", "415"} <= statuses, (method, path)
         if "{" in path:
             assert "404" in statuses, (method, path)
 
