@@ -119,8 +119,9 @@ class BodyLimitMiddleware:
     A body sent with `Transfer-Encoding` (chunked) has no Content-Length, and Django reads
     such a body as empty: a chunked logout would answer 204 without revoking anything, and a
     chunked upload would slip past the cap. So it is refused with 411 Length Required, the
-    envelope's `length_required` under /v1 and a plain page elsewhere. Every HTTP client
-    sends a Content-Length for a body it holds in memory, as all of ours are.
+    envelope's `length_required` under /v1 and a plain page elsewhere. HTTP clients send a
+    Content-Length for a body they hold in memory, and every body we take is small enough
+    for that; a buffering proxy in front (nginx's default) adds one by itself.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
