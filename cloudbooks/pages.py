@@ -20,9 +20,25 @@ from rest_framework import exceptions
 from cloudbooks import errors
 
 
-def add_service_errors(form: forms.Form, exc: errors.Invalid | exceptions.ValidationError) -> None:
+def names_a_field(exc: Exception) -> bool:
+    """A refusal about one field's value, shown next to it: a validation error, or a clash
+    with another row (a Conflict whose `details` name the field, e.g. a taken slug)."""
+    if isinstance(exc, errors.Invalid | exceptions.ValidationError):
+        return True
+    return "field" in getattr(exc, "details", {})
+
+
+def add_service_errors(form: forms.Form, exc: Exception) -> None:
     """Put a service's validation errors next to the form's fields (or on top of the form)."""
-    detail = exc.errors if isinstance(exc, errors.Invalid) else exc.detail
+    if isinstance(exc, errors.Invalid):
+        detail = exc.errors
+    elif isinstance(exc, exceptions.ValidationError):
+        detail = exc.detail
+    else:  # a refusal naming one field in its details (a Conflict)
+        field = getattr(exc, "details", {}).get("field")
+        message = exc.message if isinstance(exc, errors.DomainError) else str(exc.detail)
+        form.add_error(field if field in form.fields else None, message)
+        return
     if not isinstance(detail, dict):
         detail = {None: detail}
     for field, issues in detail.items():

@@ -134,7 +134,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "cloudbooks.api.middleware.ApiBodySizeMiddleware",
+    "cloudbooks.api.middleware.BodyLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -246,7 +246,8 @@ WHITENOISE_AUTOREFRESH = DEBUG
 
 # --- Request bodies ------------------------------------------------------------------------
 
-# The largest body the API accepts; larger ones get 413 before anything parses them.
+# The largest body any request may carry, API or page; larger ones get 413 before anything
+# parses them, and a body of unknown length (chunked) gets 411 (BodyLimitMiddleware).
 API_MAX_BODY_BYTES = env_int("API_MAX_BODY_BYTES", 1024 * 1024, minimum=1)
 DATA_UPLOAD_MAX_MEMORY_SIZE = API_MAX_BODY_BYTES
 

@@ -23,7 +23,7 @@ from rest_framework import exceptions
 
 from accounts.models import User
 from cloudbooks.api.exceptions import Conflict
-from cloudbooks.pages import add_service_errors, service_errors_as_pages
+from cloudbooks.pages import add_service_errors, names_a_field, service_errors_as_pages
 from orgs import services
 from orgs.forms import MemberAddForm, MemberRoleForm, OrganizationForm
 from orgs.models import Membership, Organization, Role
@@ -180,7 +180,8 @@ def organizations(request: HttpRequest) -> HttpResponse:
                 slug=form.cleaned_data["slug"] or None,
                 description=form.cleaned_data["description"],
             )
-        except exceptions.ValidationError as exc:
+        except (exceptions.ValidationError, Conflict) as exc:
+            # A taken slug is a Conflict naming `slug`: shown next to the field.
             add_service_errors(form, exc)
         else:
             messages.success(request, f"Organization “{organization.name}” created.")
@@ -211,7 +212,7 @@ def organization_edit(request: HttpRequest, org_id) -> HttpResponse:
                 slug=form.cleaned_data["slug"] or None,
                 description=form.cleaned_data["description"],
             )
-        except exceptions.ValidationError as exc:
+        except (exceptions.ValidationError, Conflict) as exc:
             add_service_errors(form, exc)
         else:
             messages.success(request, "Organization settings saved.")
@@ -268,10 +269,10 @@ def member_add(request: HttpRequest, org_id) -> HttpResponse:
                     role=form.cleaned_data["role"],
                     by=request.user,
                 )
-        except exceptions.ValidationError as exc:
-            add_service_errors(form, exc)
-        except Conflict as exc:
-            return _conflict(request, organization, exc)
+        except (exceptions.ValidationError, Conflict) as exc:
+            if not names_a_field(exc):  # e.g. the last owner: about the organization
+                return _conflict(request, organization, exc)
+            add_service_errors(form, exc)  # e.g. already a member: next to the email
         else:
             messages.success(
                 request,

@@ -13,6 +13,7 @@ from accounts.models import User
 from cloudbooks.api.ratelimits import client_network, login_limits
 from cloudbooks.api.schema import ErrorSerializer
 from cloudbooks.api.viewsets import BaseAPIView, BaseViewSet, PublicAPIView
+from cloudbooks.http import no_store
 
 INVALID_CREDENTIALS = "Invalid email or password"
 
@@ -25,6 +26,7 @@ class LoginView(PublicAPIView):
         responses={200: serializers.LoginResponseSerializer},
         summary="Authenticate a user and get an access token",
     )
+    @no_store  # the body is a token pair
     def post(self, request):
         network = client_network(request)
         login_limits().per_ip.hit(request, network)
@@ -55,6 +57,7 @@ class RefreshView(PublicAPIView):
             "refresh token again revokes every refresh token of that login."
         ),
     )
+    @no_store  # the body is a token pair
     def post(self, request):
         serializer = serializers.RefreshSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)

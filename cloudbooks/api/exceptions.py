@@ -10,6 +10,7 @@ the body whichever layer failed.
 from __future__ import annotations
 
 import logging
+import math
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -35,6 +36,7 @@ CODES_BY_STATUS = {
     405: "method_not_allowed",
     406: "not_acceptable",
     409: "conflict",
+    411: "length_required",
     413: "payload_too_large",
     415: "unsupported_media_type",
     429: "rate_limit_exceeded",
@@ -65,6 +67,16 @@ class PayloadTooLarge(ApiError):
     default_code = "payload_too_large"
 
 
+class LengthRequired(ApiError):
+    """A body sent without a Content-Length (chunked): refused, never read as empty."""
+
+    status_code = status.HTTP_411_LENGTH_REQUIRED
+    default_detail = _(
+        "Send the request body with a Content-Length header; chunked bodies are not accepted."
+    )
+    default_code = "length_required"
+
+
 class ServiceUnavailable(ApiError):
     status_code = status.HTTP_503_SERVICE_UNAVAILABLE
     default_detail = _("The service is temporarily unavailable. Please retry shortly.")
@@ -72,13 +84,30 @@ class ServiceUnavailable(ApiError):
 
 
 class RateLimitExceeded(exceptions.Throttled):
-    """429 with a message of our own and `details` naming the limit that was reached."""
+    """429 with a message of our own and `details` naming the limit that was reached.
+
+    DRF's Throttled appends its own sentence to the message ("Expected available in N
+    seconds."), glued to ours without a full stop. Here the message is written whole: the
+    caller's sentence, then when to try again, the same number of seconds as `Retry-After`.
+    """
 
     default_detail = _("Rate limit exceeded.")
 
     def __init__(self, wait: float | None = None, *, message: str | None = None, details=None):
-        super().__init__(wait=wait, detail=message)
+        # Throttled.__init__ is skipped on purpose: it is what writes DRF's sentence.
+        wait = None if wait is None else max(1, math.ceil(wait))
+        exceptions.APIException.__init__(self, _retry_message(message, wait))
+        self.wait = wait
         self.details = details or {}
+
+
+def _retry_message(message: str | None, wait: int | None) -> str:
+    sentence = str(message or RateLimitExceeded.default_detail).strip()
+    if not sentence.endswith((".", "!", "?")):
+        sentence += "."
+    if wait is None:
+        return sentence
+    return f"{sentence} Try again in {wait} second{'' if wait == 1 else 's'}."
 
 
 class InternalError(ApiError):
@@ -117,13 +146,20 @@ DOMAIN_CODE = "domain"
 
 
 def _validation_message(field: str | None, issue: str, code: str | None) -> str:
+    """The envelope's one-line message for the first invalid field.
+
+    "invalid" is the code DRF and Django give a value of the wrong shape (an email, a slug,
+    a uuid), so "Invalid <field> format" is true of it. Any other issue is quoted, so the
+    message says what is wrong ("No CloudBooks user has this email", a length, a choice):
+    our own errors that are not about format carry a code of their own for that reason.
+    """
     if field is None or code == DOMAIN_CODE:
         return issue
     if code == "invalid":
         return f"Invalid {field} format"
     if code in ("required", "null"):
         return f"Missing required field: {field}"
-    return f"Invalid value for {field}"
+    return f"Invalid value for {field}: {issue}"
 
 
 def validation_payload(detail: Any) -> tuple[str, dict]:
@@ -197,6 +233,9 @@ def _from_domain(exc: errors.DomainError) -> exceptions.APIException:
 
 def _as_api_exception(exc: Exception) -> exceptions.APIException | None:
     """Map the non-DRF exceptions we expect; None for a real bug."""
+    if isinstance(exc, exceptions.Throttled) and not isinstance(exc, RateLimitExceeded):
+        # DRF's own throttling (a throttle class, `APIView.throttled`): our wording, not its.
+        return RateLimitExceeded(wait=exc.wait, message="Too many requests")
     if isinstance(exc, exceptions.APIException):
         return exc
     if isinstance(exc, errors.DomainError):

@@ -18,6 +18,7 @@ ERROR_DESCRIPTIONS = {
     403: "Authenticated, but the role or the key's scope does not allow it.",
     404: "No such resource, or one the caller may not know exists.",
     409: "The request contradicts the current state.",
+    411: "The body was sent chunked; send it with a Content-Length.",
     413: "The body is over the size limit.",
     415: "The body's media type is not JSON, form-encoded or multipart.",
     429: "Rate limit reached; see `Retry-After`.",
@@ -66,7 +67,7 @@ class AutoSchema(SpectacularAutoSchema):
         if "{" in self.path:
             statuses.append(404)
         if has_body:
-            statuses += [413, 415]
+            statuses += [411, 413, 415]
         statuses.append(429)
         return statuses
 

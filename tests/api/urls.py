@@ -5,6 +5,7 @@ Used with `@pytest.mark.urls("tests.api.urls")`. Nothing here is reachable in pr
 
 from __future__ import annotations
 
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.urls import path
 from rest_framework import generics
@@ -14,6 +15,7 @@ from accounts.api.serializers import PublicUserSerializer
 from accounts.models import User
 from cloudbooks import errors
 from cloudbooks import urls as real_urls
+from cloudbooks.http import no_store
 
 # What a careless bug might put in an exception message: it must never reach the client.
 SECRET_DETAIL = "SELECT password FROM accounts_user WHERE email = 'owner@example.com'"
@@ -59,7 +61,23 @@ class UserListView(generics.ListAPIView):
     queryset = User.objects.all()
 
 
+@login_required
+@no_store
+def secret_page(request: HttpRequest) -> HttpResponse:
+    """A page that shows a secret once, as the dashboard does for a new API key."""
+    return HttpResponse("sk_live_shown_once")
+
+
+class SecretShowingAdmin:
+    """A bound method as a view, as the admin's pages are."""
+
+    def key_created_view(self, request: HttpRequest) -> HttpResponse:
+        return HttpResponse("sk_live_shown_once")
+
+
 urlpatterns = [
+    path("test/secret-page", secret_page),
+    path("test/secret-admin-page", no_store(SecretShowingAdmin().key_created_view)),
     path("v1/test/explode", ExplodingApiView.as_view()),
     path("v1/test/explode-plain", exploding_plain_view),
     path("v1/test/users", UserListView.as_view()),

@@ -192,15 +192,18 @@ def test_owner_changes_the_slug(team):
     assert response.json()["slug"] == "acme-hq"
 
 
-def test_slug_taken_by_another_organization_is_400_on_slug(team):
+def test_slug_taken_by_another_organization_is_a_409_conflict_on_slug(team):
     make_organization(owner=team.outsider, name="Globex")
 
     response = client_as(team.owner).patch(
         org_url(team.organization), {"slug": "globex"}, format="json"
     )
 
-    error = assert_error(response, 400, "invalid_request", field="slug")
+    error = assert_error(response, 409, "conflict", field="slug")
+    assert error["message"] == "This slug is already taken"
     assert error["details"]["issue"] == "This slug is already taken"
+    team.organization.refresh_from_db()
+    assert team.organization.slug == "acme"
 
 
 def test_owner_deletes_the_organization_with_its_projects(team):
@@ -243,10 +246,11 @@ def test_a_given_slug_is_used_lowercased():
     assert response.json()["slug"] == "acme-labs"
 
 
-def test_a_given_slug_that_is_taken_is_400_on_slug(team):
+def test_a_given_slug_that_is_taken_is_a_409_conflict_on_slug(team):
     response = client_as(make_user()).post(ORGS, {"name": "Other", "slug": "ACME"}, format="json")
 
-    error = assert_error(response, 400, "invalid_request", field="slug")
+    error = assert_error(response, 409, "conflict", field="slug")
+    assert error["message"] == "This slug is already taken"
     assert error["details"]["issue"] == "This slug is already taken"
     assert Organization.objects.filter(name="Other").count() == 0
 
