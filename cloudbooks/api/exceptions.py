@@ -36,6 +36,7 @@ CODES_BY_STATUS = {
     409: "conflict",
     413: "payload_too_large",
     415: "unsupported_media_type",
+    422: "invalid_request",
     429: "rate_limit_exceeded",
     500: "internal_error",
     503: "service_unavailable",
@@ -62,6 +63,14 @@ class PayloadTooLarge(ApiError):
     status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
     default_detail = _("The request body is larger than the limit.")
     default_code = "payload_too_large"
+
+
+class Unprocessable(ApiError):
+    """422: well-formed, but not a request we can take as it is (an Idempotency-Key reused)."""
+
+    status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
+    default_detail = _("The request cannot be processed as it is.")
+    default_code = "invalid_request"
 
 
 class ServiceUnavailable(ApiError):
