@@ -20,6 +20,13 @@ Follows the IETF draft "The Idempotency-Key HTTP Header Field" and Stripe's beha
 - Unauthenticated POSTs (login, refresh) validate the header but never record or replay:
   a replayed login would hand tokens to whoever sends the key, without the password.
 
+Where it runs: once, in the shared base views (`ApiViewMixin` in cloudbooks/api/viewsets.py),
+never in a view. `initial()` fingerprints the body before anything reads it, lets DRF
+authenticate, throttle and check permissions (a request refused there holds no key and is
+not saved), then calls `claim`; a replay leaves through `handle_exception` as the `Replay`
+"exception" without running the view; `finalize_response` calls `finish` on the answer,
+and `dispatch` releases a key still held if anything escaped before that.
+
 The store is `cloudbooks.models.IdempotencyRecord` in PostgreSQL, so every web process sees
 the same keys. The first request INSERTs its row (state `in_progress`) in its own committed
 transaction before the view runs; the unique index on (user, key) decides a race — of 20
