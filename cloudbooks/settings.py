@@ -369,6 +369,7 @@ typed resources, lazy pagination, token renewal and retries (`sdk/python/` in th
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "cloudbooks.api.schema.strip_trailing_slashes",
+        "cloudbooks.api.schema.document_idempotency",
     ],
 }
 

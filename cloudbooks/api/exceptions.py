@@ -39,6 +39,7 @@ CODES_BY_STATUS = {
     411: "length_required",
     413: "payload_too_large",
     415: "unsupported_media_type",
+    422: "invalid_request",
     429: "rate_limit_exceeded",
     500: "internal_error",
     503: "service_unavailable",
@@ -75,6 +76,14 @@ class LengthRequired(ApiError):
         "Send the request body with a Content-Length header; chunked bodies are not accepted."
     )
     default_code = "length_required"
+
+
+class Unprocessable(ApiError):
+    """422: well-formed, but not a request we can take as it is (an Idempotency-Key reused)."""
+
+    status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
+    default_detail = _("The request cannot be processed as it is.")
+    default_code = "invalid_request"
 
 
 class ServiceUnavailable(ApiError):
