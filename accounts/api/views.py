@@ -10,10 +10,10 @@ from rest_framework.response import Response
 from accounts import services, tokens
 from accounts.api import serializers
 from accounts.models import User
-from cloudbooks.api.ratelimits import client_network, login_limits
 from cloudbooks.api.schema import ErrorSerializer
 from cloudbooks.api.viewsets import BaseAPIView, BaseViewSet, PublicAPIView
 from cloudbooks.http import no_store
+from cloudbooks.ratelimits import client_network, login_limits
 
 INVALID_CREDENTIALS = "Invalid email or password"
 
@@ -29,7 +29,7 @@ class LoginView(PublicAPIView):
     @no_store  # the body is a token pair
     def post(self, request):
         network = client_network(request)
-        login_limits().per_ip.hit(request, network)
+        login_limits().per_ip.hit(network)
         serializer = serializers.LoginSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         # The limits on wrong passwords live in the service, shared with /login.
