@@ -9,6 +9,11 @@ is on (environment `CLOUDBOOKS_SDK_TEST_SERVER=1`, which only `dev.py sdk-server
         The first n requests carrying that id answer <status> (500, 502, 503, 504 or 429) in
         the error envelope without running the view (429 and 503 with `Retry-After: 1`);
         later ones run normally. Counted per id in the cache, so every process shares it.
+    CloudBooks-Test-Fault: <status>;times=<n>;id=<unique id>;after-view
+        The same, but the view runs first and its answer is then replaced by the fault: a
+        response lost on the way back. (Not in the shared contract; an addition for SDKs to
+        prove a retried POST reuses its Idempotency-Key: the first attempt's write is done,
+        so only a retry with the same key gets it back instead of writing it again.)
     CloudBooks-Test-Fault: expire-token
         An access token sent with this header is refused as expired (401). Checked where
         access tokens are checked: `cloudbooks.api.authentication.BearerAuthentication`.
@@ -44,7 +49,8 @@ RETRY_AFTER = {429: "1", 503: "1"}
 # Codes for the gateway statuses, which the application itself never answers.
 _GATEWAY_CODES = {502: "bad_gateway", 504: "gateway_timeout"}
 _SPEC = re.compile(
-    r"^(?P<status>\d{3});times=(?P<times>\d{1,4});id=(?P<id>[A-Za-z0-9._:\-]{1,128})$"
+    r"^(?P<status>\d{3});times=(?P<times>\d{1,4});id=(?P<id>[A-Za-z0-9._:\-]{1,128})"
+    r"(?P<after_view>;after-view)?$"
 )
 # Long enough for any test run; counters of finished runs expire by themselves.
 _KEEP_SECONDS = 6 * 3600
@@ -66,6 +72,7 @@ class Fault:
     status: int
     times: int
     id: str
+    after_view: bool = False
 
 
 def parse_fault(value: str) -> Fault:
@@ -75,12 +82,17 @@ def parse_fault(value: str) -> Fault:
         raise ValidationError(
             {
                 HEADER: [
-                    f"Expected '{EXPIRE_TOKEN}' or '<status>;times=<n>;id=<id>' with a status "
-                    f"among {', '.join(map(str, FAULT_STATUSES))}"
+                    f"Expected '{EXPIRE_TOKEN}' or '<status>;times=<n>;id=<id>[;after-view]' "
+                    f"with a status among {', '.join(map(str, FAULT_STATUSES))}"
                 ]
             }
         )
-    return Fault(status=int(match["status"]), times=int(match["times"]), id=match["id"])
+    return Fault(
+        status=int(match["status"]),
+        times=int(match["times"]),
+        id=match["id"],
+        after_view=bool(match["after_view"]),
+    )
 
 
 class FaultMiddleware:
@@ -89,7 +101,8 @@ class FaultMiddleware:
     Only in MIDDLEWARE while SDK_TEST_SERVER is on (settings.py). It sits right after the
     request id and the access log, before everything else: the fault is answered before
     authentication, rate limits, idempotency keys or the view, so nothing is counted, saved
-    or changed by a request that was answered with a fault.
+    or changed by a request that was answered with a fault — unless `after-view` asks for
+    the whole request to run first (its answer is then dropped).
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
@@ -114,6 +127,10 @@ class FaultMiddleware:
         seen = increment(f"sdk-test-fault:{fault.id}", expire_at=int(now) + _KEEP_SECONDS, now=now)
         if seen > fault.times:
             return self.get_response(request)
+        if fault.after_view:
+            # Done, and its answer dropped (not closed: closing signals request_finished,
+            # which belongs to the response the server sends).
+            self.get_response(request)
         code = CODES_BY_STATUS.get(fault.status) or _GATEWAY_CODES[fault.status]
         message = f"Fault injected by the SDK test server ({seen} of {fault.times})"
         response = JsonResponse(

@@ -50,6 +50,13 @@ def test_with_the_setting_on_in_process_the_controls_work(user, settings):
     assert_envelope(
         api.get("/v1/users/me", HTTP_CLOUDBOOKS_TEST_FAULT="expire-token"), 401, "unauthorized"
     )
+    lost = f"503;times=1;id=test-{uuid.uuid4().hex};after-view"
+    response = api.post(
+        "/v1/organizations", {"name": "Lost"}, format="json", HTTP_CLOUDBOOKS_TEST_FAULT=lost
+    )
+    assert_envelope(response, 503, "service_unavailable")
+    assert response["Retry-After"] == "1"
+    assert [org["name"] for org in api.get("/v1/organizations").json()["results"]] == ["Lost"]
 
 
 def test_a_system_check_warns_whenever_the_setting_is_on(settings):

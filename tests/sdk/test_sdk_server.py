@@ -237,6 +237,15 @@ def test_a_post_answered_with_a_fault_creates_nothing(server):
     assert [org["name"] for org in listed].count(name) == 1
 
 
+def test_after_view_does_the_write_and_loses_the_answer(server):
+    key, organizations = server.info["api_key"], f"{server.base_url}/organizations"
+    name = f"Lost {uuid.uuid4().hex[:8]}"
+    fault = f"503;times=1;id={unique_id()};after-view"
+    assert call("POST", organizations, key, fault, json={"name": name}).status_code == 503
+    listed = call("GET", organizations, key, params={"limit": 100}).json()["results"]
+    assert [org["name"] for org in listed].count(name) == 1
+
+
 def test_a_malformed_fault_header_is_a_400_naming_it(server):
     response = call("GET", f"{server.base_url}/users/me", server.info["api_key"], "418;times=1")
     error = assert_error(response, 400, "invalid_request")
