@@ -17,6 +17,10 @@ is on (environment `CLOUDBOOKS_SDK_TEST_SERVER=1`, which only `dev.py sdk-server
     CloudBooks-Test-Fault: expire-token
         An access token sent with this header is refused as expired (401). Checked where
         access tokens are checked: `cloudbooks.api.authentication.BearerAuthentication`.
+    CloudBooks-Test-Fault: expire-token;times=<n>;id=<unique id>
+        Only the first n requests with an access token and that id are refused so (also an
+        addition to the contract): an SDK that sends the header with every attempt can show
+        that it renews the token and that its retry then succeeds.
 
 With the setting off, `FaultMiddleware` is not in MIDDLEWARE and `expires_token` is always
 False: the header means nothing. settings.py refuses to start with the setting on unless
@@ -48,12 +52,55 @@ FAULT_STATUSES = (500, 502, 503, 504, 429)
 RETRY_AFTER = {429: "1", 503: "1"}
 # Codes for the gateway statuses, which the application itself never answers.
 _GATEWAY_CODES = {502: "bad_gateway", 504: "gateway_timeout"}
-_SPEC = re.compile(
-    r"^(?P<status>\d{3});times=(?P<times>\d{1,4});id=(?P<id>[A-Za-z0-9._:\-]{1,128})"
-    r"(?P<after_view>;after-view)?$"
+_ID = r"(?P<id>[A-Za-z0-9._:\-]{1,128})"
+_FAULT_SPEC = re.compile(
+    rf"^(?P<status>\d{{3}});times=(?P<times>\d{{1,4}});id={_ID}(?P<after_view>;after-view)?$"
 )
+_EXPIRE_SPEC = re.compile(rf"^{EXPIRE_TOKEN}(?:;times=(?P<times>\d{{1,4}});id={_ID})?$")
 # Long enough for any test run; counters of finished runs expire by themselves.
 _KEEP_SECONDS = 6 * 3600
+
+
+@dataclass(frozen=True)
+class Control:
+    """One parsed header: a fault (`status` set) or an expire-token request (`status` None)."""
+
+    status: int | None
+    times: int | None  # None: every request
+    id: str | None
+    after_view: bool = False
+
+
+def parse(value: str) -> Control:
+    """The header's value (spaces around `;` allowed); ValidationError naming it otherwise."""
+    value = re.sub(r"\s*;\s*", ";", value.strip())
+    if match := _EXPIRE_SPEC.match(value):
+        times = match["times"]
+        return Control(status=None, times=int(times) if times else None, id=match["id"])
+    match = _FAULT_SPEC.match(value)
+    if match is None or int(match["status"]) not in FAULT_STATUSES:
+        raise ValidationError(
+            {
+                HEADER: [
+                    f"Expected '<status>;times=<n>;id=<id>[;after-view]' with a status among "
+                    f"{', '.join(map(str, FAULT_STATUSES))}, or "
+                    f"'{EXPIRE_TOKEN}[;times=<n>;id=<id>]'"
+                ]
+            }
+        )
+    return Control(
+        status=int(match["status"]),
+        times=int(match["times"]),
+        id=match["id"],
+        after_view=bool(match["after_view"]),
+    )
+
+
+def _seen(kind: str, control_id: str) -> int:
+    """How many requests of this id have asked so far, this one included (every process)."""
+    now = time.time()
+    key = f"sdk-test-{kind}:{control_id}"
+    return increment(key, expire_at=int(now) + _KEEP_SECONDS, now=now)
 
 
 def enabled() -> bool:
@@ -64,35 +111,16 @@ def expires_token(request: HttpRequest) -> bool:
     """True if this request asks for its access token to be treated as expired (and may)."""
     if not enabled():
         return False
-    return request.headers.get(HEADER, "").strip().lower() == EXPIRE_TOKEN
-
-
-@dataclass(frozen=True)
-class Fault:
-    status: int
-    times: int
-    id: str
-    after_view: bool = False
-
-
-def parse_fault(value: str) -> Fault:
-    """`<status>;times=<n>;id=<id>` (spaces around `;` allowed); ValidationError otherwise."""
-    match = _SPEC.match(re.sub(r"\s*;\s*", ";", value.strip()))
-    if match is None or int(match["status"]) not in FAULT_STATUSES:
-        raise ValidationError(
-            {
-                HEADER: [
-                    f"Expected '{EXPIRE_TOKEN}' or '<status>;times=<n>;id=<id>[;after-view]' "
-                    f"with a status among {', '.join(map(str, FAULT_STATUSES))}"
-                ]
-            }
-        )
-    return Fault(
-        status=int(match["status"]),
-        times=int(match["times"]),
-        id=match["id"],
-        after_view=bool(match["after_view"]),
-    )
+    value = request.headers.get(HEADER)
+    if value is None:
+        return False
+    try:
+        control = parse(value)
+    except ValidationError:
+        return False  # FaultMiddleware has answered 400 already
+    if control.status is not None:
+        return False
+    return control.times is None or _seen("expire", control.id) <= control.times
 
 
 class FaultMiddleware:
@@ -117,14 +145,13 @@ class FaultMiddleware:
         value = request.headers.get(HEADER)
         if value is None or not is_api_path(request.path_info):
             return self.get_response(request)
-        if value.strip().lower() == EXPIRE_TOKEN:
-            return self.get_response(request)  # BearerAuthentication handles it
         try:
-            fault = parse_fault(value)
+            fault = parse(value)
         except ValidationError as exc:
             return error_response(request, exc)
-        now = time.time()
-        seen = increment(f"sdk-test-fault:{fault.id}", expire_at=int(now) + _KEEP_SECONDS, now=now)
+        if fault.status is None:
+            return self.get_response(request)  # expire-token: BearerAuthentication's
+        seen = _seen("fault", fault.id)
         if seen > fault.times:
             return self.get_response(request)
         if fault.after_view:

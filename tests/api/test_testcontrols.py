@@ -50,6 +50,9 @@ def test_with_the_setting_on_in_process_the_controls_work(user, settings):
     assert_envelope(
         api.get("/v1/users/me", HTTP_CLOUDBOOKS_TEST_FAULT="expire-token"), 401, "unauthorized"
     )
+    once = f"expire-token;times=1;id=test-{uuid.uuid4().hex}"
+    assert_envelope(api.get("/v1/users/me", HTTP_CLOUDBOOKS_TEST_FAULT=once), 401, "unauthorized")
+    assert api.get("/v1/users/me", HTTP_CLOUDBOOKS_TEST_FAULT=once).status_code == 200
     lost = f"503;times=1;id=test-{uuid.uuid4().hex};after-view"
     response = api.post(
         "/v1/organizations", {"name": "Lost"}, format="json", HTTP_CLOUDBOOKS_TEST_FAULT=lost

@@ -262,6 +262,13 @@ def test_expire_token_refuses_a_valid_access_token(server):
     assert call("GET", me, token).status_code == 200  # the token itself is still good
 
 
+def test_expire_token_with_times_refuses_only_the_first_n_requests(server):
+    token = log_in(server, server.info["email"], server.info["password"])
+    me, control = f"{server.base_url}/users/me", f"expire-token;times=1;id={unique_id()}"
+    assert_error(call("GET", me, token, control), 401, "unauthorized")
+    assert call("GET", me, token, control).status_code == 200
+
+
 def test_expire_token_leaves_api_keys_alone(server):
     response = call("GET", f"{server.base_url}/users/me", server.info["api_key"], "expire-token")
     assert response.status_code == 200
