@@ -320,7 +320,7 @@ SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # --- The API -------------------------------------------------------------------------------
 
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["cloudbooks.api.authentication.BearerAuthentication"],
+    "DEFAULT_AUTHENTICATION_CLASSES": ["accounts.api.authentication.BearerAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": [
         "rest_framework.permissions.IsAuthenticated",
         "cloudbooks.api.permissions.KeyScopePermission",

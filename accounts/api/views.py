@@ -13,8 +13,8 @@ from rest_framework_simplejwt.utils import datetime_from_epoch
 
 from accounts import services, tokens
 from accounts.api import serializers
+from accounts.api.authentication import Credential
 from accounts.models import ApiKeyScope, TokenFamily, User
-from cloudbooks.api.authentication import Credential
 from cloudbooks.api.schema import ErrorSerializer
 from cloudbooks.api.viewsets import BaseAPIView, BaseViewSet, PublicAPIView
 from cloudbooks.http import no_store

@@ -16,7 +16,7 @@ is on (environment `CLOUDBOOKS_SDK_TEST_SERVER=1`, which only `dev.py sdk-server
         so only a retry with the same key gets it back instead of writing it again.)
     CloudBooks-Test-Fault: expire-token
         An access token sent with this header is refused as expired (401). Checked where
-        access tokens are checked: `cloudbooks.api.authentication.BearerAuthentication`.
+        access tokens are checked: `accounts.api.authentication.BearerAuthentication`.
     CloudBooks-Test-Fault: expire-token;times=<n>;id=<unique id>
         Only the first n requests with an access token and that id are refused so (also an
         addition to the contract): an SDK that sends the header with every attempt can show
