@@ -55,7 +55,9 @@ NEW_PASSWORD = [DocumentedPattern(r"\A[^\x00]*[^\x00\d][^\x00]*\Z"), DocumentedM
 # every address this pattern admits, Django's validator accepts too.
 _ATOM = r"[-!#$%&'*+/=?^_`{}|~0-9A-Za-z]+"
 _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
-ASCII_EMAIL = rf"\A\s*{_ATOM}(?:\.{_ATOM})*@(?:{_LABEL}\.)+[A-Za-z0-9-]{{1,62}}[A-Za-z0-9]\s*\Z"
+# The top-level domain is letters (Django refuses digits there), possibly with inner dashes.
+_TLD = r"[A-Za-z](?:[A-Za-z-]{0,61}[A-Za-z])"
+ASCII_EMAIL = rf"\A\s*{_ATOM}(?:\.{_ATOM})*@(?:{_LABEL}\.)+{_TLD}\s*\Z"
 
 
 class AsciiEmailValidator(RegexValidator):
