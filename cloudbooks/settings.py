@@ -394,6 +394,21 @@ typed resources, lazy pagination, token renewal and retries (`sdk/python/` in th
         "drf_spectacular.hooks.postprocess_schema_enums",
         "cloudbooks.api.schema.strip_trailing_slashes",
         "cloudbooks.api.schema.document_idempotency",
+        # Last: it gives every response its headers and examples, those added by hooks above too.
+        "cloudbooks.api.schema.finalize_schema",
+    ],
+    "SERVERS": [
+        {"url": "https://api.cloudbooks.com", "description": "Production"},
+        {"url": "http://127.0.0.1:8000", "description": "A local server (`python3 dev.py`)"},
+    ],
+    "TAGS": [
+        {"name": "auth", "description": "Log in, renew and revoke access tokens."},
+        {
+            "name": "users",
+            "description": "Your account, and the users you share an organization with.",
+        },
+        {"name": "organizations", "description": "Organizations and their members."},
+        {"name": "projects", "description": "The projects of your organizations."},
     ],
 }
 

@@ -67,6 +67,7 @@ class UserUpdateSerializer(serializers.Serializer):
         required=False,
         trim_whitespace=False,
         max_length=128,
+        validators=fields.NEW_PASSWORD,
         help_text="A new password; needs `current_password`.",
     )
     current_password = fields.CharField(
