@@ -81,3 +81,59 @@ class ScriptedServer:
     def close(self) -> None:
         self._httpd.shutdown()
         self._httpd.server_close()
+
+
+class LosingProxy:
+    """Forwards every request to `upstream`, but answers the first `lose` of them with a 502
+    instead of upstream's answer: a gateway that lost the response of a write that happened."""
+
+    def __init__(self, upstream: str, *, lose: int) -> None:
+        import httpx  # the SDK's own dependency, here only to forward
+
+        self.forwarded: list[Received] = []
+        proxy = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def _forward(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length)
+                headers = {k: v for k, v in self.headers.items() if k.lower() != "host"}
+                answer = httpx.request(
+                    self.command, upstream + self.path, headers=headers, content=body
+                )
+                proxy.forwarded.append(
+                    Received(
+                        self.command, self.path, {k.lower(): v for k, v in headers.items()}, body
+                    )
+                )
+                if len(proxy.forwarded) <= lose:
+                    status, payload, extra = 502, b"", {}
+                else:
+                    status, payload = answer.status_code, answer.content
+                    extra = {k: v for k, v in answer.headers.items() if k.lower() not in _HOP}
+                self.send_response(status)
+                for name, value in extra.items():
+                    self.send_header(name, value)
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+
+            do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _forward
+
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self._httpd.serve_forever, daemon=True).start()
+
+    @property
+    def url(self) -> str:
+        host, port = self._httpd.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def close(self) -> None:
+        self._httpd.shutdown()
+        self._httpd.server_close()
+
+
+_HOP = {"content-length", "transfer-encoding", "connection", "content-encoding", "server", "date"}
