@@ -33,7 +33,29 @@ def error(status: int, code: str, request_id: str, **headers: str) -> Reply:
     return Reply(status, envelope, {"X-Request-Id": request_id, **headers})
 
 
-class ScriptedServer:
+class _LocalServer:
+    """An HTTP server on a free local port, in a daemon thread."""
+
+    def __init__(self, handler: type[BaseHTTPRequestHandler]) -> None:
+        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        threading.Thread(target=self._httpd.serve_forever, daemon=True).start()
+
+    @property
+    def url(self) -> str:
+        host, port = self._httpd.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def close(self) -> None:
+        self._httpd.shutdown()
+        self._httpd.server_close()
+
+
+class _Quiet(BaseHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass  # keep the test output quiet
+
+
+class ScriptedServer(_LocalServer):
     """Answers each request with the next scripted `Reply`, then `default` once none are left."""
 
     def __init__(self, *replies: Reply, default: Reply | None = None) -> None:
@@ -42,7 +64,7 @@ class ScriptedServer:
         self.received: list[Received] = []
         server = self
 
-        class Handler(BaseHTTPRequestHandler):
+        class Handler(_Quiet):
             def _answer(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 server.received.append(
@@ -66,24 +88,10 @@ class ScriptedServer:
 
             do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _answer
 
-            def log_message(self, format: str, *args: Any) -> None:
-                pass  # keep the test output quiet
-
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
-        self._thread.start()
-
-    @property
-    def url(self) -> str:
-        host, port = self._httpd.server_address[:2]
-        return f"http://{host}:{port}"
-
-    def close(self) -> None:
-        self._httpd.shutdown()
-        self._httpd.server_close()
+        super().__init__(Handler)
 
 
-class LosingProxy:
+class LosingProxy(_LocalServer):
     """Forwards every request to `upstream`, but answers the first `lose` of them with a 502
     instead of upstream's answer: a gateway that lost the response of a write that happened."""
 
@@ -93,7 +101,7 @@ class LosingProxy:
         self.forwarded: list[Received] = []
         proxy = self
 
-        class Handler(BaseHTTPRequestHandler):
+        class Handler(_Quiet):
             def _forward(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length)
@@ -120,20 +128,7 @@ class LosingProxy:
 
             do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _forward
 
-            def log_message(self, format: str, *args: Any) -> None:
-                pass
-
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self._httpd.serve_forever, daemon=True).start()
-
-    @property
-    def url(self) -> str:
-        host, port = self._httpd.server_address[:2]
-        return f"http://{host}:{port}"
-
-    def close(self) -> None:
-        self._httpd.shutdown()
-        self._httpd.server_close()
+        super().__init__(Handler)
 
 
 _HOP = {"content-length", "transfer-encoding", "connection", "content-encoding", "server", "date"}

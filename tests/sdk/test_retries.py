@@ -35,7 +35,9 @@ class TestRateLimitRetries:
     def metered(self, transactional_db):
         return make_user(plan=Plan.objects.create(slug="tiny", name="Tiny", requests_per_hour=2))
 
-    def test_a_429_is_retried_after_the_retry_after_it_names(self, connect, metered, sleeps):
+    @pytest.fixture
+    def spent(self, connect, metered, sleeps):
+        """A client whose hourly budget is spent; its sleeps move the stopped clock."""
         with time_machine.travel(minutes_into_this_hour(10), tick=False) as clock:
 
             def sleep(seconds: float) -> None:
@@ -46,11 +48,13 @@ class TestRateLimitRetries:
             client = connect(metered, max_retries=1, max_retry_after=3600, sleep=sleep)
             client.users.me()
             client.users.me()
-            assert client.rate_limit.remaining == 0
+            yield client
 
-            assert client.users.me().email == metered.email  # 429, wait, retry in a new hour
+    def test_a_429_is_retried_after_the_retry_after_it_names(self, spent, metered, sleeps):
+        assert spent.rate_limit.remaining == 0
+        assert spent.users.me().email == metered.email  # 429, wait, retry in a new hour
         assert sleeps == [3000.0]
-        assert client.rate_limit.remaining == 1
+        assert spent.rate_limit.remaining == 1
 
     def test_a_retry_after_longer_than_the_client_waits_is_raised_at_once(
         self, connect, metered, sleeps
@@ -64,18 +68,9 @@ class TestRateLimitRetries:
         assert caught.value.retry_after == 3000
         assert sleeps == []
 
-    def test_a_429_on_post_is_retried_under_its_idempotency_key(self, connect, metered, sleeps):
-        with time_machine.travel(minutes_into_this_hour(10), tick=False) as clock:
-
-            def sleep(seconds: float) -> None:
-                sleeps.append(seconds)
-                clock.shift(seconds)
-
-            client = connect(metered, max_retries=1, max_retry_after=3600, sleep=sleep)
-            client.users.me()
-            client.users.me()
-            org = client.organizations.create(name="Acme")  # 429, wait, retry in a new hour
-            assert [o.id for o in client.organizations.list()] == [org.id]  # created once
+    def test_a_429_on_post_is_retried_under_its_idempotency_key(self, spent, sleeps):
+        org = spent.organizations.create(name="Acme")  # 429, wait, retry in a new hour
+        assert [o.id for o in spent.organizations.list()] == [org.id]  # created once
         assert sleeps == [3000.0]
 
 

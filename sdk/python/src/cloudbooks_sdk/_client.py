@@ -158,13 +158,8 @@ class _BaseClient(Generic[_TransportT, _SleepT]):
         self.organizations: resources.Organizations[Self] = resources.Organizations(me)
         self.projects: resources.Projects[Self] = resources.Projects(me)
 
-    def _make_http(
-        self,
-        *,
-        timeout: float | httpx.Timeout,
-        transport: _TransportT | None,
-        headers: dict[str, str],
-    ) -> httpx.Client | httpx.AsyncClient:
+    def _make_http(self, **options: Any) -> httpx.Client | httpx.AsyncClient:
+        """The httpx client (sync or async) given `timeout`, `transport` and `headers`."""
         raise NotImplementedError
 
     def _default_sleep(self) -> _SleepT:
@@ -372,14 +367,8 @@ class Client(_BaseClient[httpx.BaseTransport, Callable[[float], None]]):
     _http: httpx.Client
     _lock: threading.Lock
 
-    def _make_http(
-        self,
-        *,
-        timeout: float | httpx.Timeout,
-        transport: httpx.BaseTransport | None,
-        headers: dict[str, str],
-    ) -> httpx.Client:
-        return httpx.Client(timeout=timeout, transport=transport, headers=headers)
+    def _make_http(self, **options: Any) -> httpx.Client:
+        return httpx.Client(**options)
 
     def _default_sleep(self) -> Callable[[float], None]:
         return time.sleep
@@ -463,14 +452,8 @@ class AsyncClient(_BaseClient[httpx.AsyncBaseTransport, Callable[[float], Awaita
     _http: httpx.AsyncClient
     _lock: asyncio.Lock
 
-    def _make_http(
-        self,
-        *,
-        timeout: float | httpx.Timeout,
-        transport: httpx.AsyncBaseTransport | None,
-        headers: dict[str, str],
-    ) -> httpx.AsyncClient:
-        return httpx.AsyncClient(timeout=timeout, transport=transport, headers=headers)
+    def _make_http(self, **options: Any) -> httpx.AsyncClient:
+        return httpx.AsyncClient(**options)
 
     def _default_sleep(self) -> Callable[[float], Awaitable[None]]:
         return asyncio.sleep
