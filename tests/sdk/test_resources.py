@@ -54,6 +54,12 @@ def test_update_me_changes_only_the_given_fields(olive):
     assert olive.users.me().name == "Olive O."
 
 
+def test_replace_me_puts_every_field(olive):
+    me = olive.users.replace_me(name="Olive Replaced", email="olive@example.com")
+    assert (me.name, me.email) == ("Olive Replaced", "olive@example.com")
+    assert olive.users.me().email == "olive@example.com"
+
+
 def test_update_me_changes_the_password_with_the_current_one(olive, owner, base_url):
     olive.users.update_me(password="a whole new passphrase", current_password=PASSWORD)
     with Client(base_url=base_url) as fresh:
@@ -90,6 +96,10 @@ def test_organizations_create_get_update_list_delete(olive):
         "acme",
         "Ledgers",
     )
+
+    replaced = olive.organizations.replace(created.id, name="Acme Books", description="New")
+    assert (replaced.name, replaced.slug, replaced.description) == ("Acme Books", "acme", "New")
+    assert olive.organizations.replace(created.id, name="Acme Books").description == ""
 
     other = olive.organizations.create(name="Beta")
     assert [o.id for o in olive.organizations.list()] == [other.id, created.id]
@@ -139,6 +149,9 @@ def test_projects_create_get_update_list_delete(olive, org, owner):
 
     updated = olive.projects.update(project.id, description="Closing the books")
     assert (updated.name, updated.description) == ("Q3 close", "Closing the books")
+
+    replaced = olive.projects.replace(project.id, organization=org.id, name="Q3 closing")
+    assert (replaced.name, replaced.description) == ("Q3 closing", "")
 
     assert [p.id for p in olive.projects.list()] == [project.id]
     olive.projects.delete(project.id)

@@ -26,6 +26,8 @@ from cloudbooks_sdk._ratelimit import RateLimit
 from cloudbooks_sdk._response import APIResponse
 from cloudbooks_sdk._version import __version__
 from cloudbooks_sdk.models import (
+    AccessTokenCredential,
+    ApiKeyCredential,
     Credential,
     Member,
     Organization,
@@ -44,6 +46,8 @@ __all__ = [
     "APIError",
     "APIResponse",
     "APITimeoutError",
+    "AccessTokenCredential",
+    "ApiKeyCredential",
     "AsyncClient",
     "AsyncPage",
     "AuthenticationError",

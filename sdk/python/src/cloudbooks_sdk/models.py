@@ -14,7 +14,6 @@ Role = Literal["owner", "admin", "member"]
 """A member's role in an organization."""
 Scope = Literal["read_write", "read_only"]
 """What a credential may do: an access token is always read_write."""
-CredentialType = Literal["access_token", "api_key"]
 
 
 def _int(value: Any) -> int | None:
@@ -132,30 +131,49 @@ class Project:
 
 
 @dataclass(frozen=True)
-class Credential:
-    """The credential a request was made with (`client.auth.whoami().credential`)."""
+class AccessTokenCredential:
+    """A login's access token (`client.auth.whoami().credential` after `client.login`)."""
 
-    type: CredentialType
-    id: str  # the API key's id, or the login's id (shared by its renewed tokens)
+    id: str  # the login's id, shared by the access tokens it renews into
+    scope: Scope  # always "read_write"
+    created_at: datetime | None  # when the login started
+    expires_at: datetime | None  # when this access token expires
+    type: Literal["access_token"] = "access_token"
+
+
+@dataclass(frozen=True)
+class ApiKeyCredential:
+    """An API key (`client.auth.whoami().credential` on a client made with `api_key`)."""
+
+    id: str
     scope: Scope
-    created_at: datetime | None  # the key's creation, or the login's start
+    created_at: datetime | None
     expires_at: datetime | None  # None for a key that never expires
-    name: str | None  # API keys only
-    prefix: str | None  # API keys only: the displayable start of the key
-    last_used_at: datetime | None  # API keys only
+    name: str
+    prefix: str  # the displayable start of the key
+    last_used_at: datetime | None
+    type: Literal["api_key"] = "api_key"
 
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Credential:
-        return cls(
-            type=cast("CredentialType", data["type"]),
-            id=data["id"],
-            scope=cast("Scope", data["scope"]),
-            created_at=_datetime(data.get("created_at")),
-            expires_at=_datetime(data.get("expires_at")),
-            name=data.get("name"),
-            prefix=data.get("prefix"),
+
+Credential = AccessTokenCredential | ApiKeyCredential
+"""The credential a request was made with: tell them apart by `type` (or isinstance)."""
+
+
+def _credential(data: dict[str, Any]) -> Credential:
+    common = {
+        "id": data["id"],
+        "scope": cast("Scope", data["scope"]),
+        "created_at": _datetime(data.get("created_at")),
+        "expires_at": _datetime(data.get("expires_at")),
+    }
+    if data["type"] == "api_key":
+        return ApiKeyCredential(
+            **common,
+            name=data.get("name", ""),
+            prefix=data.get("prefix", ""),
             last_used_at=_datetime(data.get("last_used_at")),
         )
+    return AccessTokenCredential(**common)
 
 
 @dataclass(frozen=True)
@@ -189,6 +207,6 @@ class WhoAmI:
     def from_dict(cls, data: dict[str, Any]) -> WhoAmI:
         return cls(
             user=User.from_dict(data["user"]),
-            credential=Credential.from_dict(data["credential"]),
+            credential=_credential(data["credential"]),
             rate_limit=PlanRateLimit.from_dict(data["rate_limit"]),
         )

@@ -48,6 +48,19 @@ class Users(Resource[C], Generic[C]):
         return Call("PATCH", "users/me", User.from_dict, json=body)
 
     @endpoint
+    def replace_me(
+        self,
+        *,
+        name: str,
+        email: str,
+        password: str | None = None,
+        current_password: str | None = None,
+    ) -> Call[User]:
+        """Replace the account's fields (PUT): `name` and `email` are required."""
+        body = _fields(name=name, email=email, password=password, current_password=current_password)
+        return Call("PUT", "users/me", User.from_dict, json=body)
+
+    @endpoint
     def delete_me(self) -> Call[None]:
         """Delete the account; its API keys and tokens stop working at once.
 
@@ -105,6 +118,19 @@ class Organizations(Resource[C], Generic[C]):
         """Change the given fields (admins and owners)."""
         body = _fields(name=name, slug=slug, description=description)
         return Call("PATCH", f"organizations/{organization_id}", Organization.from_dict, json=body)
+
+    @endpoint
+    def replace(
+        self,
+        organization_id: str,
+        *,
+        name: str,
+        description: str = "",
+        slug: str | None = None,
+    ) -> Call[Organization]:
+        """Replace the organization's fields (PUT): a description left out becomes empty."""
+        body = _fields(name=name, description=description, slug=slug)
+        return Call("PUT", f"organizations/{organization_id}", Organization.from_dict, json=body)
 
     @endpoint
     def delete(self, organization_id: str) -> Call[None]:
@@ -186,6 +212,14 @@ class Projects(Resource[C], Generic[C]):
     ) -> Call[Project]:
         body = _fields(name=name, description=description)
         return Call("PATCH", f"projects/{project_id}", Project.from_dict, json=body)
+
+    @endpoint
+    def replace(
+        self, project_id: str, *, organization: str, name: str, description: str = ""
+    ) -> Call[Project]:
+        """Replace the project's fields (PUT); `organization` must be the one it is in."""
+        body = {"organization": organization, "name": name, "description": description}
+        return Call("PUT", f"projects/{project_id}", Project.from_dict, json=body)
 
     @endpoint
     def delete(self, project_id: str) -> Call[None]:
