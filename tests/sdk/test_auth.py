@@ -1,4 +1,4 @@
-"""Credentials: API keys, Client.login with transparent token renewal, logout, rate-limit state."""
+"""Credentials: API keys, client.login() with transparent renewal, logout, rate-limit state."""
 
 from __future__ import annotations
 
