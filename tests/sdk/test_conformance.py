@@ -24,7 +24,6 @@ import httpx
 import pytest
 from cloudbooks_sdk import (
     AccessTokenCredential,
-    APIConnectionError,
     APIError,
     ApiKeyCredential,
     AuthenticationError,
@@ -73,39 +72,31 @@ def server(tmp_path_factory) -> Iterator[dict[str, str]]:
 
 
 @pytest.fixture
-def sleeps() -> list[float]:
-    return []
+def base_url(server) -> str:
+    """The SDK test server instead of the live server, for conftest's `connect`."""
+    return server["base_url"]
 
 
 @pytest.fixture
-def connect(server, sleeps) -> Iterator[Callable[..., Client]]:
-    """connect(api_key=..., fault=..., **options) -> a Client on the server; sleeps recorded."""
-    clients: list[Client] = []
+def make_client(connect, sleeps) -> Callable[..., Client]:
+    """make_client(api_key=..., fault=..., **options) -> a Client whose sleeps are recorded."""
 
-    def connect(*, fault: str | None = None, **options) -> Client:
-        client = Client(
-            base_url=server["base_url"],
-            sleep=sleeps.append,
-            headers={FAULT: fault} if fault else None,
-            **options,
-        )
-        clients.append(client)
-        return client
+    def make_client(*, fault: str | None = None, **options) -> Client:
+        headers = {FAULT: fault} if fault else None
+        return connect(sleep=sleeps.append, headers=headers, **options)
 
-    yield connect
-    for client in clients:
-        client.close()
+    return make_client
 
 
 @pytest.fixture
-def olive(connect, server) -> Client:
-    return connect(api_key=server["api_key"])
+def olive(make_client, server) -> Client:
+    return make_client(api_key=server["api_key"])
 
 
 @pytest.fixture
-def login(connect, server) -> Callable[..., Client]:
+def login(make_client, server) -> Callable[..., Client]:
     def login(who: str = "olive", **options) -> Client:
-        client = connect(**options)
+        client = make_client(**options)
         prefix = "" if who == "olive" else "pro_"
         client.login(server[f"{prefix}email"], server[f"{prefix}password"])
         return client
@@ -148,10 +139,10 @@ def test_s1_log_in(login, server):
     assert client.users.me().email == server["email"]
 
 
-def test_s2_api_key_and_a_key_that_does_not_exist(olive, connect, server):
+def test_s2_api_key_and_a_key_that_does_not_exist(olive, make_client, server):
     assert olive.users.me().email == server["email"]
     with pytest.raises(AuthenticationError) as caught:
-        connect(api_key="sk_live_" + "x" * 40).users.me()
+        make_client(api_key="sk_live_" + "x" * 40).users.me()
     assert_envelope(caught.value, 401, "unauthorized")
 
 
@@ -181,8 +172,8 @@ def test_s4_whoami_with_a_login(login):
     assert (budget.plan, budget.limit) == ("pro", 10000)
 
 
-def test_s5_and_s19_a_read_only_key_reads_but_cannot_write(connect, olive, server):
-    reader = connect(api_key=server["read_only_key"])
+def test_s5_and_s19_a_read_only_key_reads_but_cannot_write(make_client, olive, server):
+    reader = make_client(api_key=server["read_only_key"])
     assert reader.auth.whoami().credential.scope == "read_only"
     reader.organizations.list()
     name = unique("Nope")
@@ -326,9 +317,9 @@ def test_s17_400_names_the_field(olive):
     assert caught.value.details["field"] == "limit"
 
 
-def test_s18_401_for_a_wrong_key(connect):
+def test_s18_401_for_a_wrong_key(make_client):
     with pytest.raises(AuthenticationError) as caught:
-        connect(api_key="sk_live_" + "y" * 40).organizations.list()
+        make_client(api_key="sk_live_" + "y" * 40).organizations.list()
     assert_envelope(caught.value, 401, "unauthorized")
 
 
@@ -384,8 +375,8 @@ def test_s25_an_idempotency_key_with_another_body_is_a_422(olive):
 
 
 @pytest.mark.parametrize("status", [429, 500, 502, 503, 504])
-def test_s26_statuses_with_retries_off(connect, server, status):
-    client = connect(api_key=server["api_key"], max_retries=0, fault=fault(f"{status};times=1"))
+def test_s26_statuses_with_retries_off(make_client, server, status):
+    client = make_client(api_key=server["api_key"], max_retries=0, fault=fault(f"{status};times=1"))
     with pytest.raises(APIError) as caught:
         client.users.me()
     assert caught.value.status == status
@@ -419,67 +410,52 @@ def test_s27_request_id_and_budget(olive):
 
 @pytest.mark.parametrize("lost", [False, True], ids=["before-view", "after-view"])
 def test_s28_a_post_is_retried_under_one_key_and_creates_one_object(
-    olive, connect, server, sleeps, lost
+    olive, make_client, server, sleeps, lost
 ):
     org = olive.organizations.create(name=unique("Retry"))
     name = unique("Once")
-    client = connect(api_key=server["api_key"], fault=fault("503;times=1", after_view=lost))
+    client = make_client(api_key=server["api_key"], fault=fault("503;times=1", after_view=lost))
     project = client.projects.create(organization=org.id, name=name)
     assert len(sleeps) == 1
     assert client.last_response.idempotent_replayed is lost
     assert projects_named(olive, org.id, name) == [project.id]
 
-    client = connect(api_key=server["api_key"], fault=fault("503;times=1", after_view=lost))
+    client = make_client(api_key=server["api_key"], fault=fault("503;times=1", after_view=lost))
     name = unique("Once")
     created = client.organizations.create(name=name)
     assert len(sleeps) == 2
     assert [o.id for o in olive.organizations.list(limit=100) if o.name == name] == [created.id]
 
 
-def test_s29_connection_errors_are_retried_with_jittered_backoff(closed_port, sleeps):
-    client = Client(
-        api_key="sk_live_x",
-        base_url=f"http://127.0.0.1:{closed_port}/v1",
-        max_retries=3,
-        backoff_factor=1.0,
-        sleep=sleeps.append,
-    )
-    with pytest.raises(APIConnectionError) as caught:
-        client.users.me()
-    assert caught.value.status is None
-    assert len(sleeps) == 3
-    for delay, ceiling in zip(sleeps, [1, 2, 4], strict=True):
-        assert ceiling / 2 <= delay <= ceiling
-    sleeps.clear()
-    with pytest.raises(APIConnectionError):
-        client.organizations.create(name="Acme")  # a POST, with its key: retried alike
-    assert len(sleeps) == 3
+# S29 (connection errors, a closed local port, no server needed) is in test_retries.py:
+# test_connection_errors_are_retried_with_growing_jittered_backoff and
+# test_a_connection_error_on_post_is_retried_as_it_carries_an_idempotency_key.
 
 
-def test_s30_a_429_waits_its_retry_after(connect, server, sleeps):
-    client = connect(api_key=server["api_key"], fault=fault("429;times=1"))
+def test_s30_a_429_waits_its_retry_after(make_client, server, sleeps):
+    client = make_client(api_key=server["api_key"], fault=fault("429;times=1"))
     assert client.users.me().email == server["email"]
     assert sleeps == [1.0]
 
 
 @pytest.mark.parametrize(("status", "times"), [(503, 2), (500, 1), (502, 1), (504, 1)])
-def test_s31_5xx_is_retried(connect, server, sleeps, status, times):
-    client = connect(api_key=server["api_key"], fault=fault(f"{status};times={times}"))
+def test_s31_5xx_is_retried(make_client, server, sleeps, status, times):
+    client = make_client(api_key=server["api_key"], fault=fault(f"{status};times={times}"))
     assert client.users.me().email == server["email"]
     assert len(sleeps) == times
 
 
-def test_s32_retries_give_up(connect, server, sleeps):
-    client = connect(api_key=server["api_key"], max_retries=3, fault=fault("503;times=10"))
+def test_s32_retries_give_up(make_client, server, sleeps):
+    client = make_client(api_key=server["api_key"], max_retries=3, fault=fault("503;times=10"))
     with pytest.raises(ServiceUnavailableError) as caught:
         client.users.me()
     assert_envelope(caught.value, 503, "service_unavailable")
     assert len(sleeps) == 3
 
 
-def test_s33_patch_is_retried_as_documented(connect, server, sleeps):
+def test_s33_patch_is_retried_as_documented(make_client, server, sleeps):
     # Every POST carries a key (S28); PATCH sets fields to values, so the SDK retries it.
-    client = connect(api_key=server["api_key"], fault=fault("503;times=1"))
+    client = make_client(api_key=server["api_key"], fault=fault("503;times=1"))
     assert client.users.update_me(name="Olive").name == "Olive"
     assert len(sleeps) == 1
 
@@ -487,11 +463,11 @@ def test_s33_patch_is_retried_as_documented(connect, server, sleeps):
 # --- Last -------------------------------------------------------------------------------------
 
 
-def test_s34_delete_an_account(login, connect, server):
+def test_s34_delete_an_account(login, make_client, server):
     pablo = login("pablo")
     token = pablo.access_token
     pablo.users.delete_me()
     me = httpx.get(f"{server['base_url']}/users/me", headers={"Authorization": f"Bearer {token}"})
     assert me.status_code == 401
     with pytest.raises(AuthenticationError):
-        connect().login(server["pro_email"], server["pro_password"])
+        make_client().login(server["pro_email"], server["pro_password"])

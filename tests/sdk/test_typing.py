@@ -12,8 +12,18 @@ SDK_SOURCE = ROOT / "sdk" / "python" / "src"
 
 
 def mypy(*args: str) -> subprocess.CompletedProcess[str]:
+    # Module names count from MYPYPATH (the SDK's src), not from whatever folders above the
+    # checkout happen to hold an __init__.py.
     return subprocess.run(
-        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", *args],
+        [
+            sys.executable,
+            "-m",
+            "mypy",
+            "--strict",
+            "--no-incremental",
+            "--explicit-package-bases",
+            *args,
+        ],
         cwd=ROOT,
         capture_output=True,
         text=True,
