@@ -10,6 +10,8 @@ from __future__ import annotations
 import multiprocessing
 import os
 
+import gunicorn
+
 
 def _env_int(name: str, default: int) -> int:
     raw = os.environ.get(name, "").strip()
@@ -57,3 +59,11 @@ if os.path.isdir("/dev/shm"):  # noqa: S108
 accesslog = None
 errorlog = "-"
 loglevel = "info"
+
+# gunicorn writes `Server: gunicorn` into every response itself, before the application's
+# headers; no setting turns it off (its maintainers declined one: benoitc/gunicorn#825,
+# #2189) and a header from the application would only be sent as a second one. The value is
+# the module attribute `gunicorn.SERVER`, which gunicorn's HTTP module copies when the
+# worker class is loaded, after this file is read: so it is set here, before that.
+# tests/api/test_gunicorn.py starts gunicorn with this file and checks the header.
+gunicorn.SERVER = "CloudBooks"

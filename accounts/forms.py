@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from django import forms
 
-from accounts.models import ApiKeyScope, User
+from accounts.models import ApiKeyScope
 
 
 class SignupForm(forms.Form):
@@ -62,16 +62,8 @@ class DeleteAccountForm(forms.Form):
         help_text="To confirm that it is you.",
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
-
-    def __init__(self, *args, user: User, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.user = user
-
-    def clean_password(self) -> str:
-        password = self.cleaned_data["password"]
-        if not self.user.check_password(password):
-            raise forms.ValidationError("That is not your current password.")
-        return password
+    # The password itself is checked by the view through services.user_check_password,
+    # under the password-guess limits.
 
 
 class ApiKeyForm(forms.Form):

@@ -6,9 +6,12 @@ import uuid
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+
+from accounts.emails import UnsafeEmail, normalize_email
 
 DEFAULT_PLAN_SLUG = "free"
 
@@ -37,6 +40,14 @@ class Plan(models.Model):
 class UserManager(BaseUserManager):
     use_in_migrations = True
 
+    @classmethod
+    def normalize_email(cls, email: str | None) -> str:
+        """The address as stored (accounts.emails); a ValidationError on `email` if it has none."""
+        try:
+            return normalize_email(email or "")
+        except UnsafeEmail as exc:
+            raise ValidationError({"email": str(exc)}) from None
+
     def _create_user(self, email: str, password: str | None, **fields) -> User:
         if not email:
             raise ValueError("Users must have an email address")
@@ -62,8 +73,13 @@ class UserManager(BaseUserManager):
         return self._create_user(email, password, **fields)
 
     def get_by_natural_key(self, email: str) -> User:
-        # Logins are case-insensitive, like the uniqueness of the address itself.
-        return self.get(email__iexact=email)
+        # Addresses are stored normalised, so an exact match on the normal form is the lookup
+        # (never `iexact`: the database's UPPER() folds look-alikes such as `ı` into `I`).
+        try:
+            email = normalize_email(email)
+        except UnsafeEmail:
+            raise self.model.DoesNotExist from None
+        return self.get(email=email)
 
 
 class User(AbstractBaseUser, PermissionsMixin):
@@ -100,6 +116,14 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self) -> str:
         return self.email
+
+    def clean(self) -> None:
+        # Every form that saves a user (the admin's too) stores the one normal form.
+        super().clean()
+        try:
+            self.email = normalize_email(self.email or "")
+        except UnsafeEmail as exc:
+            raise ValidationError({"email": str(exc)}) from None
 
 
 class ApiKeyScope(models.TextChoices):
@@ -173,6 +197,12 @@ class ApiKey(models.Model):
         return "active"
 
 
+class TokenFamilyEnd(models.TextChoices):
+    REUSE = "reuse", "A rotated refresh token was used again"
+    LOGOUT = "logout", "Logged out"
+    PASSWORD_CHANGE = "password_change", "The password was changed"
+
+
 class TokenFamily(models.Model):
     """Every refresh token descended from one login. Reusing a rotated one revokes them all."""
 
@@ -180,6 +210,12 @@ class TokenFamily(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="token_families")
     created_at = models.DateTimeField(auto_now_add=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_because = models.CharField(
+        max_length=20,
+        choices=TokenFamilyEnd.choices,
+        blank=True,
+        help_text="Why the login was ended, to tell a refreshing client.",
+    )
 
     class Meta:
         verbose_name_plural = "token families"

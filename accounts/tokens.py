@@ -5,10 +5,14 @@
   Presenting an already-rotated token again means two parties hold it: the whole family is
   revoked, so neither the thief nor the victim can refresh from it any more, and the access
   tokens issued to that login (they carry `fam` too) are refused from then on.
-- Logout records the access token's `jti` in `RevokedAccessToken` (durable, shared by every
-  server). Every request with an access token reads the user anyway; the revocation is checked
-  in that same query (`user_for_access`), so it costs no round trip of its own and no cache
-  can disagree with the table.
+- Logout ends the whole login: its family is revoked (refresh and access tokens alike), and
+  the access token's `jti` is recorded in `RevokedAccessToken` (durable, shared by every
+  server). A password change ends every other login of the user the same way. Every
+  request with an access token reads the user anyway; the revocation is checked in that
+  same query (`user_for_access`), so it costs no round trip of its own and no cache can
+  disagree with the table.
+- Only a refresh token's `jti` is stored (SimpleJWT's `OutstandingToken` has room for the
+  whole token; it is left empty): a database reader cannot take over a login.
 """
 
 from __future__ import annotations
@@ -28,7 +32,7 @@ from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, Ou
 from rest_framework_simplejwt.tokens import AccessToken, RefreshToken
 from rest_framework_simplejwt.utils import aware_utcnow, datetime_from_epoch
 
-from accounts.models import RevokedAccessToken, TokenFamily, User
+from accounts.models import RevokedAccessToken, TokenFamily, TokenFamilyEnd, User
 
 logger = logging.getLogger(__name__)
 
@@ -64,7 +68,8 @@ def _new_refresh(user: User, family: TokenFamily) -> RefreshToken:
     OutstandingToken.objects.create(
         user=user,
         jti=refresh[jwt_settings.JTI_CLAIM],
-        token=str(refresh),
+        # Revocation needs the jti only; the token itself would let a reader log in.
+        token="",
         created_at=refresh.current_time,
         expires_at=datetime_from_epoch(refresh["exp"]),
     )
@@ -108,6 +113,16 @@ def tokens_for_refresh(raw: str) -> TokenPair:
     return outcome
 
 
+# What a refresh of an ended login is told, by why it ended.
+ENDED = {
+    TokenFamilyEnd.REUSE: (
+        "Refresh token has already been used; all tokens of that login are revoked"
+    ),
+    TokenFamilyEnd.LOGOUT: "This login was ended by logging out; sign in again",
+    TokenFamilyEnd.PASSWORD_CHANGE: "This login was ended by a password change; sign in again",
+}
+
+
 def _rotate(payload: dict) -> TokenPair | InvalidToken:
     jti = payload[jwt_settings.JTI_CLAIM]
     # The family row is the lock: concurrent refreshes of one login queue here.
@@ -116,12 +131,15 @@ def _rotate(payload: dict) -> TokenPair | InvalidToken:
         .filter(pk=payload[FAMILY_CLAIM], user_id=payload.get(jwt_settings.USER_ID_CLAIM))
         .first()
     )
-    if family is None or family.revoked_at is not None:
+    if family is None:
         return InvalidToken("Refresh token has been revoked")
+    if family.revoked_at is not None:
+        return InvalidToken(ENDED.get(family.revoked_because, "Refresh token has been revoked"))
     if BlacklistedToken.objects.filter(token__jti=jti).exists():
         # A rotated token came back: someone else holds a copy. Revoke the whole chain.
         family.revoked_at = timezone.now()
-        family.save(update_fields=["revoked_at"])
+        family.revoked_because = TokenFamilyEnd.REUSE
+        family.save(update_fields=["revoked_at", "revoked_because"])
         logger.warning("Refresh token reuse detected; revoked token family %s", family.pk)
         return InvalidToken(
             "Refresh token has already been used; all tokens of that login are revoked"
@@ -217,6 +235,11 @@ def user_for_access(token: AccessToken) -> User:
     raise InvalidToken("Access token is invalid or expired")
 
 
+def login_of(token: AccessToken) -> uuid.UUID | None:
+    """The login (token family) an access token belongs to, if it was issued by one."""
+    return _family_id(token)
+
+
 def _family_id(token: AccessToken) -> uuid.UUID | None:
     """The login an access token belongs to (tokens minted outside a login have none)."""
     raw = token.get(FAMILY_CLAIM)
@@ -230,7 +253,11 @@ def _family_id(token: AccessToken) -> uuid.UUID | None:
 
 @transaction.atomic
 def logout(*, user: User, access: AccessToken, raw_refresh: str | None) -> None:
-    """Revoke the access token at once, everywhere, durably; blacklist the refresh token."""
+    """End the login of `access`: its family (every refresh and access token of it) is revoked.
+
+    The access token's own `jti` is revoked too (a token minted outside a login has no
+    family); a refresh token sent along is blacklisted and its login ended as well.
+    """
     refresh_payload = None
     if raw_refresh:
         refresh_payload = _decode_refresh(raw_refresh)
@@ -241,8 +268,27 @@ def logout(*, user: User, access: AccessToken, raw_refresh: str | None) -> None:
     RevokedAccessToken.objects.get_or_create(
         jti=jti, defaults={"user": user, "expires_at": expires_at}
     )
+    families = {_family_id(access)}
     if refresh_payload is not None:
         _blacklist(refresh_payload[jwt_settings.JTI_CLAIM], refresh_payload, user)
+        families.add(refresh_payload[FAMILY_CLAIM])
+    families.discard(None)
+    if families:
+        TokenFamily.objects.filter(user=user, pk__in=families, revoked_at__isnull=True).update(
+            revoked_at=timezone.now(), revoked_because=TokenFamilyEnd.LOGOUT
+        )
+
+
+def logins_end_others(*, user: User, keep: uuid.UUID | None = None) -> int:
+    """After a password change: end every login of `user` except `keep` (the caller's own).
+
+    Their refresh tokens are refused, and so are their access tokens (they carry the family).
+    Answers how many logins were ended.
+    """
+    others = TokenFamily.objects.filter(user=user, revoked_at__isnull=True)
+    if keep is not None:
+        others = others.exclude(pk=keep)
+    return others.update(revoked_at=timezone.now(), revoked_because=TokenFamilyEnd.PASSWORD_CHANGE)
 
 
 def purge_expired(now: datetime | None = None) -> int:

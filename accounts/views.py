@@ -24,6 +24,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from rest_framework import exceptions
 
 from accounts import charts, services
+from accounts.emails import UnsafeEmail, normalize_email
 from accounts.forms import (
     ApiKeyForm,
     DeleteAccountForm,
@@ -34,7 +35,7 @@ from accounts.forms import (
 )
 from accounts.models import ApiKey, Plan, User
 from cloudbooks.api.exceptions import ApiError, Conflict
-from cloudbooks.api.ratelimits import client_ip, login_limits, signup_limits
+from cloudbooks.api.ratelimits import client_network, login_limits, signup_limits
 from cloudbooks.api.throttling import WINDOW_SECONDS, usage_history
 from cloudbooks.pages import add_service_errors, render_refusal
 
@@ -76,9 +77,15 @@ def signup(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         per_ip, per_email = signup_limits()
         try:
-            per_ip.hit(request, client_ip(request))
+            per_ip.hit(request, client_network(request))
             if form.is_valid():
-                per_email.hit(request, form.cleaned_data["email"].lower())
+                # Keyed like storage and lookup; an unsafe address is refused by the service.
+                email = form.cleaned_data["email"]
+                try:
+                    email_key = normalize_email(email)
+                except UnsafeEmail:
+                    email_key = email.lower()
+                per_email.hit(request, email_key)
                 user = services.user_signup(**form.cleaned_data)
                 login(request, user, backend="django.contrib.auth.backends.ModelBackend")
                 messages.success(request, "Welcome to CloudBooks! Your account is ready.")
@@ -97,21 +104,23 @@ def login_view(request: HttpRequest) -> HttpResponse:
     form = LoginForm(request.POST or None)
     context = {"form": form, "next": _next_url(request)}
     if request.method == "POST":
-        per_ip, _ = login_limits()
+        network = client_network(request)
         try:
             # Every attempt from an address counts, even a malformed one (as on the API).
-            per_ip.hit(request, client_ip(request))
+            login_limits().per_ip.hit(request, network)
             if form.is_valid():
                 user = services.user_authenticate(
-                    request,
                     email=form.cleaned_data["email"],
                     password=form.cleaned_data["password"],
+                    client_network=network,
                 )
                 if user is not None:
                     login(request, user)
                     messages.success(request, f"Signed in as {user.email}.")
                     return redirect(_next_url(request))
                 form.add_error(None, INVALID_CREDENTIALS)
+        except exceptions.ValidationError as exc:
+            add_service_errors(form, exc)
         except REFUSALS as exc:
             return render_refusal(request, "accounts/login.html", context, exc)
     return render(request, "accounts/login.html", context)
@@ -198,11 +207,14 @@ def _get_api_key_for_user(user: User, key_id) -> ApiKey:
     return get_object_or_404(ApiKey, pk=key_id, owner=user)
 
 
+# Where a key just created waits for the page that shows it (once) after the redirect.
+CREATED_KEY_SESSION_KEY = "created_api_key"
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def api_keys(request: HttpRequest) -> HttpResponse:
     form = ApiKeyForm(request.POST or None)
-    created = None
     if request.method == "POST" and form.is_valid():
         api_key, raw = services.api_key_create(
             owner=request.user,
@@ -211,10 +223,17 @@ def api_keys(request: HttpRequest) -> HttpResponse:
             expires_at=form.expires_at,
         )
         messages.success(request, f"API key “{api_key.name}” created.")
-        # The key is rendered in this response only: not in a redirect, the session, a
-        # message or a cookie. It is not stored anywhere; only its digest is.
-        created = {"api_key": api_key, "raw": raw}
-        form = ApiKeyForm()
+        # Redirect after the POST, so that reloading the page cannot create a second key. The
+        # key waits in the session (server-side, never a cookie or a message) for the next
+        # page, which takes it out: only its digest is kept.
+        request.session[CREATED_KEY_SESSION_KEY] = {"id": str(api_key.pk), "raw": raw}
+        return redirect("api-keys")
+    created = None
+    pending = request.session.pop(CREATED_KEY_SESSION_KEY, None)
+    if pending and request.method == "GET":
+        api_key = request.user.api_keys.filter(pk=pending["id"]).first()
+        if api_key is not None:
+            created = {"api_key": api_key, "raw": pending["raw"]}
     context = {
         "form": form,
         "created": created,
@@ -259,7 +278,7 @@ def profile(request: HttpRequest) -> HttpResponse:
         data if sent == "profile" else None, initial={"name": user.name, "email": user.email}
     )
     password_form = PasswordForm(data if sent == "password" else None)
-    delete_form = DeleteAccountForm(data if sent == "delete" else None, user=user)
+    delete_form = DeleteAccountForm(data if sent == "delete" else None)
     context = {
         "profile_form": profile_form,
         "password_form": password_form,
@@ -276,12 +295,21 @@ def profile(request: HttpRequest) -> HttpResponse:
                 user=user,
                 password=password_form.cleaned_data["new_password"],
                 current_password=password_form.cleaned_data["current_password"],
+                client_network=client_network(request),
             )
-            # Changing the password ends other sessions; this one carries on.
+            # Changing the password ends other sessions (their auth hash no longer matches)
+            # and, in the service, every API login; this session carries on.
             update_session_auth_hash(request, user)
             messages.success(request, "Your password is changed.")
             return redirect("profile")
         if sent == "delete" and delete_form.is_valid():
+            if not services.user_check_password(
+                user=user,
+                password=delete_form.cleaned_data["password"],
+                client_network=client_network(request),
+            ):
+                delete_form.add_error("password", "That is not your current password.")
+                return render(request, "accounts/profile.html", context)
             services.user_delete(user=user)
             logout(request)
             messages.success(request, "Your account is deleted, with its API keys. Goodbye!")
@@ -292,4 +320,7 @@ def profile(request: HttpRequest) -> HttpResponse:
     except Conflict as exc:
         context["delete_conflict"] = exc.details.get("organizations", [])
         status = 409
+    except REFUSALS as exc:  # too many wrong current passwords (the login limits)
+        user.refresh_from_db()
+        return render_refusal(request, "accounts/profile.html", context, exc)
     return render(request, "accounts/profile.html", context, status=status)

@@ -1,8 +1,9 @@
 """What every dashboard page shares: service errors shown on forms, limits answered politely.
 
-The pages call the same services as the API. Those raise DRF exceptions (a ValidationError
-naming fields, a 409 Conflict, a 429 from a rate limit); here they become form errors and
-friendly pages with the same status codes, instead of the API's JSON envelope.
+The pages call the same services as the API. Those raise domain errors (`cloudbooks.errors`:
+`Invalid` naming fields, `Conflict`, `RateLimited` from a brute-force limit); here, once for
+every page, they become form errors and friendly pages with the same status codes as the API
+would answer, instead of its JSON envelope.
 """
 
 from __future__ import annotations
@@ -16,10 +17,28 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from rest_framework import exceptions
 
+from cloudbooks import errors
 
-def add_service_errors(form: forms.Form, exc: exceptions.ValidationError) -> None:
+
+def names_a_field(exc: Exception) -> bool:
+    """A refusal about one field's value, shown next to it: a validation error, or a clash
+    with another row (a Conflict whose `details` name the field, e.g. a taken slug)."""
+    if isinstance(exc, errors.Invalid | exceptions.ValidationError):
+        return True
+    return "field" in getattr(exc, "details", {})
+
+
+def add_service_errors(form: forms.Form, exc: Exception) -> None:
     """Put a service's validation errors next to the form's fields (or on top of the form)."""
-    detail = exc.detail
+    if isinstance(exc, errors.Invalid):
+        detail = exc.errors
+    elif isinstance(exc, exceptions.ValidationError):
+        detail = exc.detail
+    else:  # a refusal naming one field in its details (a Conflict)
+        field = getattr(exc, "details", {}).get("field")
+        message = exc.message if isinstance(exc, errors.DomainError) else str(exc.detail)
+        form.add_error(field if field in form.fields else None, message)
+        return
     if not isinstance(detail, dict):
         detail = {None: detail}
     for field, issues in detail.items():
@@ -59,6 +78,10 @@ def service_errors_as_pages() -> Iterator[None]:
     """A service's 403 and 404 as Django's, so the page handlers answer (403.html, 404.html)."""
     try:
         yield
+    except errors.PermissionDenied as exc:
+        raise PermissionDenied(exc.message) from None
+    except errors.NotFound:
+        raise Http404() from None
     except exceptions.PermissionDenied as exc:
         raise PermissionDenied(str(exc.detail)) from None
     except exceptions.NotFound:

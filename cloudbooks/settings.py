@@ -8,6 +8,7 @@ Unset, the project runs on SQLite and a local-memory cache with no set-up at all
 from __future__ import annotations
 
 import os
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -33,14 +34,49 @@ def env_bool(name: str, default: bool) -> bool:
     raise ImproperlyConfigured(f"{name} must be a boolean (1/0, true/false), got {raw!r}")
 
 
-def env_int(name: str, default: int) -> int:
+def env_int(name: str, default: int, *, minimum: int | None = None) -> int:
     raw = os.environ.get(name)
     if raw is None or raw.strip() == "":
         return default
     try:
-        return int(raw)
+        value = int(raw)
     except ValueError:
-        raise ImproperlyConfigured(f"{name} must be an integer, got {raw!r}") from None
+        value = None
+    if value is None or (minimum is not None and value < minimum):
+        at_least = "" if minimum is None else f" of at least {minimum}"
+        raise ImproperlyConfigured(f"{name} must be a whole number{at_least}, got {raw!r}")
+    return value
+
+
+# django-ratelimit's own rate syntax (django_ratelimit.core.rate_re), matched in full: it reads
+# only a prefix, so "10/M" or "10/15min" would quietly become another rate, and a string it
+# cannot read at all fails at the first login (a 503 on every one), not here.
+_RATE = re.compile(r"(\d+)/(\d*)([smhd])?")
+
+
+def env_rate(name: str, default: str) -> str:
+    """A django-ratelimit rate: a count, "/", an optional multiplier and a unit ("10/15m")."""
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    rate = raw.strip()
+    match = _RATE.fullmatch(rate)
+    # A count of 0 would refuse every attempt; a multiplier of 0 is a window of no time.
+    if match is None or int(match[1]) < 1 or (match[2] and int(match[2]) < 1):
+        raise ImproperlyConfigured(
+            f"{name} must be a rate: a count of at least 1, '/', an optional multiplier and "
+            f"a unit s, m, h or d (seconds when left out), e.g. 60/m, 10/15m or 5/h; got {raw!r}"
+        )
+    return rate
+
+
+def env_choice(name: str, default: str, choices: list[str]) -> str:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    if raw not in choices:
+        raise ImproperlyConfigured(f"{name} must be one of {', '.join(choices)}; got {raw!r}")
+    return raw
 
 
 def env_list(name: str, default: list[str]) -> list[str]:
@@ -67,10 +103,11 @@ ALLOWED_HOSTS = env_list(
 )
 
 # How many reverse proxies in front of us append to X-Forwarded-For. 0: trust REMOTE_ADDR.
-TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # The admin, on our own site: the dashboard's sign-in limits and a second factor for staff.
+    "accounts.admin_config.AdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -83,6 +120,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "cloudbooks",
     "accounts",
     "orgs",
@@ -95,11 +134,13 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "cloudbooks.api.middleware.ApiBodySizeMiddleware",
+    "cloudbooks.api.middleware.BodyLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): has this session passed a second factor (the admin's OTP)?
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -129,7 +170,7 @@ DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
         # Persistent connections, checked before reuse so a restarted PostgreSQL heals itself.
-        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 600),
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 600, minimum=0),
         conn_health_checks=True,
     )
 }
@@ -169,6 +210,14 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "/login"
 LOGIN_REDIRECT_URL = "/dashboard"
 
+# Staff reach the admin only after a second factor (TOTP), enrolled at their first sign-in.
+# On wherever DEBUG is off; a laptop may switch it on too (ADMIN_REQUIRE_2FA=1).
+ADMIN_REQUIRE_2FA = env_bool("ADMIN_REQUIRE_2FA", not DEBUG)
+OTP_TOTP_ISSUER = "CloudBooks"
+# TOTP secrets are never shown in the admin's device pages: a superuser resets a lost device
+# by deleting it, and its owner enrols again at the next sign-in.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+
 # --- Internationalisation ------------------------------------------------------------------
 
 LANGUAGE_CODE = "en-us"
@@ -197,8 +246,9 @@ WHITENOISE_AUTOREFRESH = DEBUG
 
 # --- Request bodies ------------------------------------------------------------------------
 
-# The largest body the API accepts; larger ones get 413 before anything parses them.
-API_MAX_BODY_BYTES = env_int("API_MAX_BODY_BYTES", 1024 * 1024)
+# The largest body any request may carry, API or page; larger ones get 413 before anything
+# parses them, and a body of unknown length (chunked) gets 411 (BodyLimitMiddleware).
+API_MAX_BODY_BYTES = env_int("API_MAX_BODY_BYTES", 1024 * 1024, minimum=1)
 DATA_UPLOAD_MAX_MEMORY_SIZE = API_MAX_BODY_BYTES
 
 # --- Security ------------------------------------------------------------------------------
@@ -206,7 +256,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = API_MAX_BODY_BYTES
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
 SECURE_REDIRECT_EXEMPT = [r"^healthz/?$"]
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if TRUSTED_PROXY_COUNT else None
-SECURE_HSTS_SECONDS = env_int("DJANGO_SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
+SECURE_HSTS_SECONDS = env_int("DJANGO_SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000, minimum=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
 SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", False)
 # Preloading binds the whole domain and every subdomain to HTTPS in browsers for months, with
@@ -268,8 +318,8 @@ REST_FRAMEWORK = {
 }
 
 SIMPLE_JWT = {
-    "ACCESS_TOKEN_LIFETIME": timedelta(minutes=env_int("JWT_ACCESS_MINUTES", 15)),
-    "REFRESH_TOKEN_LIFETIME": timedelta(days=env_int("JWT_REFRESH_DAYS", 7)),
+    "ACCESS_TOKEN_LIFETIME": timedelta(minutes=env_int("JWT_ACCESS_MINUTES", 15, minimum=1)),
+    "REFRESH_TOKEN_LIFETIME": timedelta(days=env_int("JWT_REFRESH_DAYS", 7, minimum=1)),
     "ROTATE_REFRESH_TOKENS": True,
     "BLACKLIST_AFTER_ROTATION": True,
     "UPDATE_LAST_LOGIN": False,
@@ -319,11 +369,13 @@ typed resources, lazy pagination, token renewal and retries (`sdk/python/` in th
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "cloudbooks.api.schema.strip_trailing_slashes",
+        "cloudbooks.api.schema.document_idempotency",
     ],
 }
 
 # --- Logging -------------------------------------------------------------------------------
 
+_LOG_LEVELS = ["DEBUG", "INFO", "WARNING", "WARN", "ERROR", "CRITICAL", "FATAL", "NOTSET"]
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -348,14 +400,20 @@ LOGGING = {
         # One JSON line per request (cloudbooks.api.middleware.AccessLogMiddleware).
         "cloudbooks.access": {"handlers": ["access"], "level": "INFO", "propagate": False},
     },
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # logging's own level names, as it spells them (it refuses "info" too).
+    "root": {"handlers": ["console"], "level": env_choice("LOG_LEVEL", "INFO", _LOG_LEVELS)},
 }
 
 # --- Brute-force limits (django-ratelimit) ---------------------------------------------------
 
-LOGIN_RATE_PER_IP = os.environ.get("LOGIN_RATE_PER_IP", "60/m")
-LOGIN_FAILURES_PER_EMAIL = os.environ.get("LOGIN_FAILURES_PER_EMAIL", "10/15m")
-SIGNUP_RATE_PER_IP = os.environ.get("SIGNUP_RATE_PER_IP", "10/h")
-SIGNUP_RATE_PER_EMAIL = os.environ.get("SIGNUP_RATE_PER_EMAIL", "5/h")
+LOGIN_RATE_PER_IP = env_rate("LOGIN_RATE_PER_IP", "60/m")
+# Wrong passwords for one account from one client network; trips first (README "Security").
+LOGIN_FAILURES_PER_ACCOUNT_IP = env_rate("LOGIN_FAILURES_PER_ACCOUNT_IP", "10/15m")
+# Wrong passwords for one account from anywhere: the hourly cap on guesses at it.
+LOGIN_FAILURES_PER_EMAIL = env_rate("LOGIN_FAILURES_PER_EMAIL", "50/h")
+# A network an account signed in from stays exempt from the account-wide limit this long.
+LOGIN_KNOWN_NETWORK_DAYS = env_int("LOGIN_KNOWN_NETWORK_DAYS", 30, minimum=1)
+SIGNUP_RATE_PER_IP = env_rate("SIGNUP_RATE_PER_IP", "10/h")
+SIGNUP_RATE_PER_EMAIL = env_rate("SIGNUP_RATE_PER_EMAIL", "5/h")
 RATELIMIT_USE_CACHE = "default"
 RATELIMIT_FAIL_OPEN = False

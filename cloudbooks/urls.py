@@ -29,6 +29,7 @@ urlpatterns = [
     # The pages: home, sign-up/in/out and the dashboard.
     path("", include("accounts.urls")),
     path("", include("orgs.urls")),
+    path("", include("projects.urls")),
 ]
 
 handler400 = "cloudbooks.api.views.bad_request"

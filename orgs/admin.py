@@ -13,7 +13,6 @@ from django.db.models.functions import Coalesce
 from accounts.models import User
 from orgs import services
 from orgs.models import Membership, Organization, Role
-from projects.models import Project
 
 
 def _count_of(model: type[models.Model], field: str) -> Coalesce:
@@ -110,7 +109,10 @@ class OrganizationAdmin(admin.ModelAdmin):
             .get_queryset(request)
             .annotate(
                 _member_count=_count_of(Membership, "organization"),
-                _project_count=_count_of(Project, "organization"),
+                # Through the reverse relation: `orgs` imports nothing of the projects app.
+                _project_count=_count_of(
+                    Organization._meta.get_field("projects").related_model, "organization"
+                ),
             )
         )
 

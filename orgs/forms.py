@@ -52,10 +52,3 @@ class MemberAddForm(forms.Form):
 
 class MemberRoleForm(forms.Form):
     role = forms.ChoiceField(choices=Role.choices)
-
-
-class ProjectForm(forms.Form):
-    name = forms.CharField(max_length=100)
-    description = forms.CharField(
-        max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )

@@ -27,6 +27,7 @@ SLUG_BASE_MAX_LENGTH = 50
 SLUG_FALLBACK = "organization"
 SLUG_ATTEMPTS = 5
 SLUG_TAKEN = "This slug is already taken"
+ALREADY_MEMBER = "This user is already a member of the organization"
 LAST_OWNER = "An organization must keep at least one owner"
 
 
@@ -64,7 +65,7 @@ def organization_create(
     """Create an organization with `owner` as its first owner.
 
     `slug` is derived from the name (and made unique) unless given; a given slug that is
-    taken is a 400 on `slug`.
+    taken is a 409 Conflict naming `slug`.
     """
     organization = Organization(name=name, description=description)
     _save_with_slug(organization, slug=_normalize_slug(slug))
@@ -113,7 +114,7 @@ def _save_with_slug(organization: Organization, *, slug: str | None) -> None:
     for attempt in range(SLUG_ATTEMPTS):
         if slug is not None:
             if Organization.objects.filter(slug=slug).exclude(pk=organization.pk).exists():
-                raise ValidationError({"slug": [SLUG_TAKEN]})
+                raise _taken("slug", SLUG_TAKEN)
             organization.slug = slug
         else:
             organization.slug = _free_slug(organization.name, random_suffix=attempt >= 2)
@@ -123,8 +124,14 @@ def _save_with_slug(organization: Organization, *, slug: str | None) -> None:
             return
         except IntegrityError:
             if slug is not None:
-                raise ValidationError({"slug": [SLUG_TAKEN]}) from None
+                raise _taken("slug", SLUG_TAKEN) from None
     raise Conflict("Could not find a free slug for this name; please give one")
+
+
+def _taken(field: str, issue: str) -> Conflict:
+    """A uniqueness clash: the value is well formed but another row holds it, so a 409 (not a
+    400) that still names the field, for a client or a form to show it there."""
+    return Conflict(issue, details={"field": field, "issue": issue})
 
 
 def _free_slug(name: str, *, random_suffix: bool = False) -> str:
@@ -146,12 +153,12 @@ def membership_add(
     """Add an existing user with `role`. `by` is the member acting (None: staff, in the admin).
 
     Admins add members and admins; only owners add owners. A user who is already a member
-    is a 400 on `email` (the field the API and the dashboard take the user by).
+    is a 409 Conflict naming `email` (the field the API and the dashboard take the user by).
     """
     _check_role(role)
     _lock(organization)
     _authorize(organization=organization, by=by, target=None, current_role=None, new_role=role)
-    already = ValidationError({"email": ["This user is already a member of the organization"]})
+    already = _taken("email", ALREADY_MEMBER)
     if Membership.objects.filter(organization=organization, user=user).exists():
         raise already
     try:

@@ -1,4 +1,4 @@
-"""Organization and project pages of the dashboard."""
+"""Organization pages of the dashboard."""
 
 from __future__ import annotations
 
@@ -33,16 +33,5 @@ urlpatterns = [
         "dashboard/organizations/<uuid:org_id>/members/<uuid:user_id>/remove",
         views.member_remove,
         name="member-remove",
-    ),
-    path(
-        "dashboard/organizations/<uuid:org_id>/projects",
-        views.project_create,
-        name="project-create",
-    ),
-    path("dashboard/projects/<uuid:project_id>/edit", views.project_edit, name="project-edit"),
-    path(
-        "dashboard/projects/<uuid:project_id>/delete",
-        views.project_delete,
-        name="project-delete",
     ),
 ]

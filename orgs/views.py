@@ -1,4 +1,4 @@
-"""Organization and project pages of the dashboard (SPEC §6).
+"""Organization pages of the dashboard.
 
 Access, as on the API: an organization the user is not in is a 404 (its existence does not
 leak), a role that does not allow the action is a 403. Who may do what is the matrix in
@@ -9,6 +9,7 @@ is checked here whatever the page showed.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib import messages
@@ -22,27 +23,18 @@ from rest_framework import exceptions
 
 from accounts.models import User
 from cloudbooks.api.exceptions import Conflict
-from cloudbooks.pages import add_service_errors, service_errors_as_pages
+from cloudbooks.pages import add_service_errors, names_a_field, service_errors_as_pages
 from orgs import services
-from orgs.forms import MemberAddForm, MemberRoleForm, OrganizationForm, ProjectForm
+from orgs.forms import MemberAddForm, MemberRoleForm, OrganizationForm
 from orgs.models import Membership, Organization, Role
 from orgs.permissions import FORBIDDEN_MESSAGE, Action, can, may_change_membership
-from projects import services as project_services
-from projects.models import Project
 
 # --- Access -----------------------------------------------------------------------------------
 
 
-def _get_organization_for_user(user: User, org_id) -> Organization:
+def get_organization_for_user(user: User, org_id) -> Organization:
     """One of the user's organizations, with `caller_role`; any other is a 404."""
     return get_object_or_404(services.organizations_for(user), pk=org_id)
-
-
-def _get_project_for_user(user: User, project_id) -> Project:
-    """A project of one of the user's organizations, with `caller_role`; any other is a 404."""
-    return get_object_or_404(
-        project_services.projects_for(user).select_related("organization"), pk=project_id
-    )
 
 
 def _get_membership(organization: Organization, user_id) -> Membership:
@@ -51,9 +43,35 @@ def _get_membership(organization: Organization, user_id) -> Membership:
     )
 
 
-def _require(role: str | None, action: Action) -> None:
+def require(role: str | None, action: Action) -> None:
+    """403 unless `role` may do `action` in the organization (the matrix in orgs.permissions)."""
     if not can(role, action):
         raise PermissionDenied(FORBIDDEN_MESSAGE)
+
+
+# --- Sections that other apps add to the organization page --------------------------------------
+#
+# The organization page shows what lives in an organization, and apps above `orgs` own some of
+# it (the projects). They register a section in their AppConfig.ready() instead of `orgs`
+# importing them: the dependency keeps pointing one way (docs/architecture.md).
+
+
+@dataclass(frozen=True)
+class OrganizationSection:
+    """A part of the organization page: `template`, rendered with `section` = context(...)."""
+
+    name: str
+    template: str
+    # context(request, organization, **state) -> dict; `state` carries the section's own
+    # form with errors when one of its views renders the page again.
+    context: Callable[..., dict]
+
+
+_sections: dict[str, OrganizationSection] = {}
+
+
+def add_organization_section(section: OrganizationSection) -> None:
+    _sections[section.name] = section
 
 
 # --- The organization page ----------------------------------------------------------------------
@@ -102,31 +120,32 @@ def _member_rows(organization: Organization, viewer: User) -> list[MemberRow]:
     return rows
 
 
-def _render_organization(
+def render_organization(
     request: HttpRequest,
     organization: Organization,
     *,
     member_form: MemberAddForm | None = None,
-    project_form: ProjectForm | None = None,
     settings_form: OrganizationForm | None = None,
+    sections_state: dict[str, dict] | None = None,
     status: int = 200,
 ) -> HttpResponse:
     role = organization.caller_role
     grantable = _roles_grantable(role, current_role=None, is_self=False)
+    state = sections_state or {}
     context = {
         "organization": organization,
         "role": role,
         "may": {
-            "write_projects": can(role, Action.WRITE_PROJECTS),
-            "delete_projects": can(role, Action.DELETE_PROJECTS),
             "update_organization": can(role, Action.UPDATE_ORGANIZATION),
             "manage_members": can(role, Action.MANAGE_MEMBERS),
             "delete_organization": can(role, Action.DELETE_ORGANIZATION),
         },
         "members": _member_rows(organization, request.user),
-        "projects": organization.projects.select_related("created_by").order_by("-created_at"),
+        "sections": [
+            (section.template, section.context(request, organization, **state.get(name, {})))
+            for name, section in _sections.items()
+        ],
         "member_form": member_form or MemberAddForm(roles=grantable),
-        "project_form": project_form or ProjectForm(),
         "settings_form": settings_form
         or OrganizationForm(
             initial={
@@ -142,8 +161,8 @@ def _render_organization(
 def _conflict(request: HttpRequest, organization: Organization, exc: Conflict) -> HttpResponse:
     """The organization page again, with what contradicts the current state, as a 409."""
     messages.error(request, f"{exc.detail}.")
-    organization = _get_organization_for_user(request.user, organization.pk)
-    return _render_organization(request, organization, status=409)
+    organization = get_organization_for_user(request.user, organization.pk)
+    return render_organization(request, organization, status=409)
 
 
 # --- Organizations ------------------------------------------------------------------------------
@@ -161,7 +180,8 @@ def organizations(request: HttpRequest) -> HttpResponse:
                 slug=form.cleaned_data["slug"] or None,
                 description=form.cleaned_data["description"],
             )
-        except exceptions.ValidationError as exc:
+        except (exceptions.ValidationError, Conflict) as exc:
+            # A taken slug is a Conflict naming `slug`: shown next to the field.
             add_service_errors(form, exc)
         else:
             messages.success(request, f"Organization “{organization.name}” created.")
@@ -175,14 +195,14 @@ def organizations(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def organization(request: HttpRequest, org_id) -> HttpResponse:
-    return _render_organization(request, _get_organization_for_user(request.user, org_id))
+    return render_organization(request, get_organization_for_user(request.user, org_id))
 
 
 @login_required
 @require_POST
 def organization_edit(request: HttpRequest, org_id) -> HttpResponse:
-    organization = _get_organization_for_user(request.user, org_id)
-    _require(organization.caller_role, Action.UPDATE_ORGANIZATION)
+    organization = get_organization_for_user(request.user, org_id)
+    require(organization.caller_role, Action.UPDATE_ORGANIZATION)
     form = OrganizationForm(request.POST)
     if form.is_valid():
         try:
@@ -192,20 +212,20 @@ def organization_edit(request: HttpRequest, org_id) -> HttpResponse:
                 slug=form.cleaned_data["slug"] or None,
                 description=form.cleaned_data["description"],
             )
-        except exceptions.ValidationError as exc:
+        except (exceptions.ValidationError, Conflict) as exc:
             add_service_errors(form, exc)
         else:
             messages.success(request, "Organization settings saved.")
             return redirect("organization", org_id=organization.pk)
     organization.refresh_from_db()
-    return _render_organization(request, organization, settings_form=form)
+    return render_organization(request, organization, settings_form=form)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def organization_delete(request: HttpRequest, org_id) -> HttpResponse:
-    organization = _get_organization_for_user(request.user, org_id)
-    _require(organization.caller_role, Action.DELETE_ORGANIZATION)
+    organization = get_organization_for_user(request.user, org_id)
+    require(organization.caller_role, Action.DELETE_ORGANIZATION)
     if request.method == "POST":
         services.organization_delete(organization=organization)
         messages.success(request, f"Organization “{organization.name}” deleted, with its projects.")
@@ -235,9 +255,9 @@ def organization_url(organization: Organization) -> str:
 @login_required
 @require_POST
 def member_add(request: HttpRequest, org_id) -> HttpResponse:
-    organization = _get_organization_for_user(request.user, org_id)
+    organization = get_organization_for_user(request.user, org_id)
     # The coarse check first, as on the API: a member gets 403, not a form error.
-    _require(organization.caller_role, Action.MANAGE_MEMBERS)
+    require(organization.caller_role, Action.MANAGE_MEMBERS)
     grantable = _roles_grantable(organization.caller_role, current_role=None, is_self=False)
     form = MemberAddForm(request.POST, roles=grantable)
     if form.is_valid():
@@ -249,29 +269,29 @@ def member_add(request: HttpRequest, org_id) -> HttpResponse:
                     role=form.cleaned_data["role"],
                     by=request.user,
                 )
-        except exceptions.ValidationError as exc:
-            add_service_errors(form, exc)
-        except Conflict as exc:
-            return _conflict(request, organization, exc)
+        except (exceptions.ValidationError, Conflict) as exc:
+            if not names_a_field(exc):  # e.g. the last owner: about the organization
+                return _conflict(request, organization, exc)
+            add_service_errors(form, exc)  # e.g. already a member: next to the email
         else:
             messages.success(
                 request,
                 f"{membership.user.email} added as {membership.get_role_display().lower()}.",
             )
             return redirect("organization", org_id=organization.pk)
-    return _render_organization(request, organization, member_form=form)
+    return render_organization(request, organization, member_form=form)
 
 
 @login_required
 @require_POST
 def member_role(request: HttpRequest, org_id, user_id) -> HttpResponse:
-    organization = _get_organization_for_user(request.user, org_id)
-    _require(organization.caller_role, Action.MANAGE_MEMBERS)
+    organization = get_organization_for_user(request.user, org_id)
+    require(organization.caller_role, Action.MANAGE_MEMBERS)
     membership = _get_membership(organization, user_id)
     form = MemberRoleForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Choose a role: member, admin or owner.")
-        return _render_organization(request, organization, status=400)
+        return render_organization(request, organization, status=400)
     try:
         with service_errors_as_pages():
             membership = services.membership_change_role(
@@ -289,10 +309,10 @@ def member_role(request: HttpRequest, org_id, user_id) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def member_remove(request: HttpRequest, org_id, user_id) -> HttpResponse:
     """Remove a member, or leave when it is the user's own membership (with confirmation)."""
-    organization = _get_organization_for_user(request.user, org_id)
+    organization = get_organization_for_user(request.user, org_id)
     leaving = user_id == request.user.pk
     if not leaving:
-        _require(organization.caller_role, Action.MANAGE_MEMBERS)
+        require(organization.caller_role, Action.MANAGE_MEMBERS)
     membership = _get_membership(organization, user_id)
     if request.method == "POST":
         try:
@@ -322,59 +342,3 @@ def member_remove(request: HttpRequest, org_id, user_id) -> HttpResponse:
         }
     context["cancel_url"] = organization_url(organization)
     return render(request, "orgs/confirm.html", context)
-
-
-# --- Projects -----------------------------------------------------------------------------------
-
-
-@login_required
-@require_POST
-def project_create(request: HttpRequest, org_id) -> HttpResponse:
-    organization = _get_organization_for_user(request.user, org_id)
-    _require(organization.caller_role, Action.WRITE_PROJECTS)
-    form = ProjectForm(request.POST)
-    if form.is_valid():
-        project = project_services.project_create(
-            organization=organization, created_by=request.user, **form.cleaned_data
-        )
-        messages.success(request, f"Project “{project.name}” created.")
-        return redirect("organization", org_id=organization.pk)
-    return _render_organization(request, organization, project_form=form)
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def project_edit(request: HttpRequest, project_id) -> HttpResponse:
-    project = _get_project_for_user(request.user, project_id)
-    _require(project.caller_role, Action.WRITE_PROJECTS)
-    form = ProjectForm(
-        request.POST or None, initial={"name": project.name, "description": project.description}
-    )
-    if request.method == "POST" and form.is_valid():
-        project_services.project_update(project=project, **form.cleaned_data)
-        messages.success(request, f"Project “{project.name}” saved.")
-        return redirect("organization", org_id=project.organization_id)
-    return render(request, "orgs/project_edit.html", {"project": project, "form": form})
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def project_delete(request: HttpRequest, project_id) -> HttpResponse:
-    project = _get_project_for_user(request.user, project_id)
-    _require(project.caller_role, Action.DELETE_PROJECTS)
-    if request.method == "POST":
-        project_services.project_delete(project=project)
-        messages.success(request, f"Project “{project.name}” deleted.")
-        return redirect("organization", org_id=project.organization_id)
-    return render(
-        request,
-        "orgs/confirm.html",
-        {
-            "title": f"Delete the project “{project.name}”?",
-            "text": (
-                f"It will be removed from “{project.organization.name}”. This cannot be undone."
-            ),
-            "confirm_label": "Yes, delete the project",
-            "cancel_url": organization_url(project.organization),
-        },
-    )

@@ -26,7 +26,12 @@ class ProjectAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         if change:
-            services.project_update(project=obj, name=obj.name, description=obj.description)
+            services.project_update(
+                project=obj,
+                organization=obj.organization,
+                name=obj.name,
+                description=obj.description,
+            )
             return
         project = services.project_create(
             organization=obj.organization,

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import F, QuerySet
 
 from accounts.models import User
+from cloudbooks.errors import Invalid
 from orgs.models import Membership, Organization
 from projects.models import Project
 
@@ -41,9 +42,15 @@ def project_create(
 
 @transaction.atomic
 def project_update(
-    *, project: Project, name: str | None = None, description: str | None = None
+    *,
+    project: Project,
+    organization: Organization | None = None,
+    name: str | None = None,
+    description: str | None = None,
 ) -> Project:
-    """Change what is given. A project stays in its organization."""
+    """Change what is given. A project stays in its organization: naming another is refused."""
+    if organization is not None and organization.pk != project.organization_id:
+        raise Invalid("organization", "A project cannot move to another organization")
     if name is not None:
         project.name = name
     if description is not None:

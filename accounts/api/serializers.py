@@ -99,5 +99,5 @@ class TokenPairSerializer(serializers.Serializer):
 
 class LogoutSerializer(serializers.Serializer):
     refresh = fields.CharField(
-        required=False, max_length=4096, help_text="Also blacklist this refresh token."
+        required=False, max_length=4096, help_text="Also end the login of this refresh token."
     )

@@ -10,9 +10,10 @@ from rest_framework.response import Response
 from accounts import services, tokens
 from accounts.api import serializers
 from accounts.models import User
-from cloudbooks.api.ratelimits import client_ip, login_limits
+from cloudbooks.api.ratelimits import client_network, login_limits
 from cloudbooks.api.schema import ErrorSerializer
 from cloudbooks.api.viewsets import BaseAPIView, BaseViewSet, PublicAPIView
+from cloudbooks.http import no_store
 
 INVALID_CREDENTIALS = "Invalid email or password"
 
@@ -25,16 +26,17 @@ class LoginView(PublicAPIView):
         responses={200: serializers.LoginResponseSerializer},
         summary="Authenticate a user and get an access token",
     )
+    @no_store  # the body is a token pair
     def post(self, request):
-        per_ip, _ = login_limits()
-        per_ip.hit(request, client_ip(request))
+        network = client_network(request)
+        login_limits().per_ip.hit(request, network)
         serializer = serializers.LoginSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        # The failed-attempts limit per email lives in the service, shared with /login.
+        # The limits on wrong passwords live in the service, shared with /login.
         user = services.user_authenticate(
-            request,
             email=serializer.validated_data["email"],
             password=serializer.validated_data["password"],
+            client_network=network,
         )
         if user is None:
             raise exceptions.AuthenticationFailed(INVALID_CREDENTIALS)
@@ -55,6 +57,7 @@ class RefreshView(PublicAPIView):
             "refresh token again revokes every refresh token of that login."
         ),
     )
+    @no_store  # the body is a token pair
     def post(self, request):
         serializer = serializers.RefreshSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -66,11 +69,18 @@ class RefreshView(PublicAPIView):
 
 
 class LogoutView(BaseAPIView):
+    # Ending a login must work even when the hour's budget is spent: counted, never refused.
+    plan_budget_exempt = True
+
     @extend_schema(
         tags=["auth"],
         request=serializers.LogoutSerializer,
         responses={204: OpenApiResponse(description="Logged out.")},
-        summary="Revoke the access token used (and the refresh token, if given)",
+        summary="End the login of the access token used (and of the refresh token, if given)",
+        description=(
+            "Every access and refresh token of that login is refused from then on. Never "
+            "refused for the plan's hourly budget."
+        ),
     )
     def post(self, request):
         if request.auth.kind != "jwt":
@@ -133,14 +143,24 @@ class UserViewSet(BaseViewSet):
     @action(detail=False, methods=["get", "patch", "put", "delete"], url_path="me")
     def me(self, request):
         user = request.user
-        if request.method == "GET":
-            return Response(serializers.UserSerializer(user).data)
         if request.method == "DELETE":
             services.user_delete(user=user)
             return Response(status=status.HTTP_204_NO_CONTENT)
-        update = serializers.UserUpdateSerializer(
-            data=request.data, partial=request.method == "PATCH"
-        )
-        update.is_valid(raise_exception=True)
-        user = services.user_update(user=user, **update.validated_data)
+        if request.method in ("PATCH", "PUT"):
+            update = serializers.UserUpdateSerializer(
+                data=request.data, partial=request.method == "PATCH"
+            )
+            update.is_valid(raise_exception=True)
+            credential = request.auth
+            user = services.user_update(
+                user=user,
+                **update.validated_data,
+                client_network=client_network(request),
+                # A password change ends every other login; the caller's own carries on.
+                keep_login=(
+                    tokens.login_of(credential.access_token) if credential.kind == "jwt" else None
+                ),
+            )
+        # GET, and HEAD, which DRF routes to the same action: a read whatever the body says
+        # (a read-only key may send it).
         return Response(serializers.UserSerializer(user).data)

@@ -10,6 +10,7 @@ the body whichever layer failed.
 from __future__ import annotations
 
 import logging
+import math
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -22,6 +23,7 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 
+from cloudbooks import errors
 from cloudbooks.api.middleware import current_request_id
 
 logger = logging.getLogger("cloudbooks.api")
@@ -34,8 +36,10 @@ CODES_BY_STATUS = {
     405: "method_not_allowed",
     406: "not_acceptable",
     409: "conflict",
+    411: "length_required",
     413: "payload_too_large",
     415: "unsupported_media_type",
+    422: "invalid_request",
     429: "rate_limit_exceeded",
     500: "internal_error",
     503: "service_unavailable",
@@ -64,6 +68,24 @@ class PayloadTooLarge(ApiError):
     default_code = "payload_too_large"
 
 
+class LengthRequired(ApiError):
+    """A body sent without a Content-Length (chunked): refused, never read as empty."""
+
+    status_code = status.HTTP_411_LENGTH_REQUIRED
+    default_detail = _(
+        "Send the request body with a Content-Length header; chunked bodies are not accepted."
+    )
+    default_code = "length_required"
+
+
+class Unprocessable(ApiError):
+    """422: well-formed, but not a request we can take as it is (an Idempotency-Key reused)."""
+
+    status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
+    default_detail = _("The request cannot be processed as it is.")
+    default_code = "invalid_request"
+
+
 class ServiceUnavailable(ApiError):
     status_code = status.HTTP_503_SERVICE_UNAVAILABLE
     default_detail = _("The service is temporarily unavailable. Please retry shortly.")
@@ -71,13 +93,30 @@ class ServiceUnavailable(ApiError):
 
 
 class RateLimitExceeded(exceptions.Throttled):
-    """429 with a message of our own and `details` naming the limit that was reached."""
+    """429 with a message of our own and `details` naming the limit that was reached.
+
+    DRF's Throttled appends its own sentence to the message ("Expected available in N
+    seconds."), glued to ours without a full stop. Here the message is written whole: the
+    caller's sentence, then when to try again, the same number of seconds as `Retry-After`.
+    """
 
     default_detail = _("Rate limit exceeded.")
 
     def __init__(self, wait: float | None = None, *, message: str | None = None, details=None):
-        super().__init__(wait=wait, detail=message)
+        # Throttled.__init__ is skipped on purpose: it is what writes DRF's sentence.
+        wait = None if wait is None else max(1, math.ceil(wait))
+        exceptions.APIException.__init__(self, _retry_message(message, wait))
+        self.wait = wait
         self.details = details or {}
+
+
+def _retry_message(message: str | None, wait: int | None) -> str:
+    sentence = str(message or RateLimitExceeded.default_detail).strip()
+    if not sentence.endswith((".", "!", "?")):
+        sentence += "."
+    if wait is None:
+        return sentence
+    return f"{sentence} Try again in {wait} second{'' if wait == 1 else 's'}."
 
 
 class InternalError(ApiError):
@@ -111,14 +150,25 @@ def _flatten(detail: Any, prefix: str = "") -> list[tuple[str | None, Any]]:
     return [(prefix or None, detail)]
 
 
+# A service's `Invalid` says what is wrong in its own words: its issue is the message.
+DOMAIN_CODE = "domain"
+
+
 def _validation_message(field: str | None, issue: str, code: str | None) -> str:
-    if field is None:
+    """The envelope's one-line message for the first invalid field.
+
+    "invalid" is the code DRF and Django give a value of the wrong shape (an email, a slug,
+    a uuid), so "Invalid <field> format" is true of it. Any other issue is quoted, so the
+    message says what is wrong ("No CloudBooks user has this email", a length, a choice):
+    our own errors that are not about format carry a code of their own for that reason.
+    """
+    if field is None or code == DOMAIN_CODE:
         return issue
     if code == "invalid":
         return f"Invalid {field} format"
     if code in ("required", "null"):
         return f"Missing required field: {field}"
-    return f"Invalid value for {field}"
+    return f"Invalid value for {field}: {issue}"
 
 
 def validation_payload(detail: Any) -> tuple[str, dict]:
@@ -161,10 +211,44 @@ def _describe(exc: exceptions.APIException) -> tuple[str, str, dict]:
     return code, message, details
 
 
+# The one place where the services' domain errors become API errors.
+_API_ERRORS: dict[type[errors.DomainError], type[exceptions.APIException]] = {
+    errors.NotFound: exceptions.NotFound,
+    errors.PermissionDenied: exceptions.PermissionDenied,
+    errors.Conflict: Conflict,
+    errors.Unavailable: ServiceUnavailable,
+}
+
+
+def _from_domain(exc: errors.DomainError) -> exceptions.APIException:
+    if isinstance(exc, errors.Invalid):
+        return exceptions.ValidationError(
+            {
+                field if field is not None else "non_field_errors": [
+                    exceptions.ErrorDetail(issue, code=DOMAIN_CODE) for issue in issues
+                ]
+                for field, issues in exc.errors.items()
+            }
+        )
+    if isinstance(exc, errors.RateLimited):
+        return RateLimitExceeded(wait=exc.wait, message=exc.message, details=exc.details)
+    for domain_class, api_class in _API_ERRORS.items():
+        if isinstance(exc, domain_class):
+            api_exc = api_class(exc.message)
+            api_exc.details = exc.details
+            return api_exc
+    return ApiError(exc.message, details=exc.details)
+
+
 def _as_api_exception(exc: Exception) -> exceptions.APIException | None:
     """Map the non-DRF exceptions we expect; None for a real bug."""
+    if isinstance(exc, exceptions.Throttled) and not isinstance(exc, RateLimitExceeded):
+        # DRF's own throttling (a throttle class, `APIView.throttled`): our wording, not its.
+        return RateLimitExceeded(wait=exc.wait, message="Too many requests")
     if isinstance(exc, exceptions.APIException):
         return exc
+    if isinstance(exc, errors.DomainError):
+        return _from_domain(exc)
     if isinstance(exc, Http404):
         return exceptions.NotFound()
     if isinstance(exc, DjangoPermissionDenied):

@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.template.loader import render_to_string
 from django.utils.functional import SimpleLazyObject, empty
 
 REQUEST_ID_HEADER = "X-Request-Id"
@@ -108,24 +109,42 @@ class AccessLogMiddleware:
         return response
 
 
-class ApiBodySizeMiddleware:
-    """Answers 413 for an API body over the limit before anything reads it.
+class BodyLimitMiddleware:
+    """Refuses, before anything reads it, a body over API_MAX_BODY_BYTES or of unknown length.
 
-    DRF's parsers read the request stream directly, so Django's own
-    DATA_UPLOAD_MAX_MEMORY_SIZE check on `request.body` never runs for JSON bodies.
+    Every path, not only /v1: Django's DATA_UPLOAD_MAX_MEMORY_SIZE does not count the file
+    parts of a multipart form (they are spooled to disk whatever their size), and DRF's
+    parsers read the stream directly, so neither caps a body. The Content-Length is the cap.
+
+    A body sent with `Transfer-Encoding` (chunked) has no Content-Length, and Django reads
+    such a body as empty: a chunked logout would answer 204 without revoking anything, and a
+    chunked upload would slip past the cap. So it is refused with 411 Length Required, the
+    envelope's `length_required` under /v1 and a plain page elsewhere. HTTP clients send a
+    Content-Length for a body they hold in memory, and every body we take is small enough
+    for that; a buffering proxy in front (nginx's default) adds one by itself.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if is_api_path(request.path_info):
-            try:
-                length = int(request.META.get("CONTENT_LENGTH") or 0)
-            except ValueError:
-                length = 0
-            if length > settings.API_MAX_BODY_BYTES:
-                from cloudbooks.api.exceptions import PayloadTooLarge, error_response
-
-                return error_response(request, PayloadTooLarge())
+        if request.META.get("HTTP_TRANSFER_ENCODING"):
+            return _refuse(request, 411)
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0  # as Django reads it: no body
+        if length > settings.API_MAX_BODY_BYTES:
+            return _refuse(request, 413)
         return self.get_response(request)
+
+
+def _refuse(request: HttpRequest, status: int) -> HttpResponse:
+    # Imported here: exceptions imports this module (for the request id).
+    from cloudbooks.api.exceptions import LengthRequired, PayloadTooLarge, error_response
+
+    if is_api_path(request.path_info):
+        return error_response(request, LengthRequired() if status == 411 else PayloadTooLarge())
+    # A plain page that needs no session or user: the middleware that loads them has not run.
+    page = render_to_string(f"{status}.html", {"limit": settings.API_MAX_BODY_BYTES})
+    return HttpResponse(page, status=status)

@@ -69,7 +69,7 @@ class MultiPartParser(parsers.MultiPartParser):
     parts have no name, as an empty form, so a truncated or garbled PATCH would succeed with
     no fields in it, and a logout would log out. Those, and text before the first boundary
     (which no client writes), are a 400 here. The body is already within API_MAX_BODY_BYTES
-    (ApiBodySizeMiddleware).
+    (BodyLimitMiddleware).
     """
 
     def parse(self, stream, media_type=None, parser_context=None):

@@ -6,10 +6,15 @@ refused (503), never let through uncounted. The plan budget (throttling.py) fail
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import ipaddress
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.core.cache import caches
+from django_ratelimit import core as ratelimit_core
 from django_ratelimit.core import get_usage
 
 from cloudbooks.api.exceptions import RateLimitExceeded, ServiceUnavailable
@@ -33,6 +38,45 @@ def client_ip(request) -> str:
     if len(forwarded) < count:
         return remote
     return forwarded[-count]
+
+
+def network_of(address: str) -> str:
+    """The key a client's address is limited under: an IPv4 address, or an IPv6 /64.
+
+    One IPv6 subscriber is routinely given a whole /64 (2^64 addresses), so limiting each
+    IPv6 address separately would give one client unlimited fresh buckets. An IPv4-mapped
+    IPv6 address (::ffff:a.b.c.d) is that IPv4 address. Anything unparsable is used as is.
+    """
+    try:
+        ip = ipaddress.ip_address(address.strip())
+    except ValueError:
+        return address
+    if ip.version == 6:
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return str(ip)
+
+
+def client_network(request) -> str:
+    """`client_ip` grouped as the limits count it (`network_of`): the key of per-IP limits."""
+    return network_of(client_ip(request))
+
+
+@dataclass
+class Reservation:
+    """Attempts counted ahead of the work they guard; `release` gives them back (a success)."""
+
+    _keys: list[str] = field(default_factory=list)
+
+    def release(self) -> None:
+        cache = caches[settings.RATELIMIT_USE_CACHE]
+        for cache_key in self._keys:
+            # Expired meanwhile, or the cache is down: not giving a success back only makes
+            # the limit stricter (fail closed).
+            with contextlib.suppress(Exception):
+                cache.decr(cache_key)
+        self._keys.clear()
 
 
 @dataclass(frozen=True)
@@ -69,11 +113,29 @@ class Limit:
         if usage["should_limit"]:
             self._refuse(usage)
 
-    def refuse_if_exhausted(self, request, key: str) -> None:
-        """429 if the limit is already used up, without counting this request."""
-        usage = self.usage(request, key, increment=False)
-        if usage["limit"] and usage["count"] >= usage["limit"]:
+    def reserve(self, key: str, reservation: Reservation) -> None:
+        """Count one attempt before doing its work; 429 if that takes it over the limit.
+
+        Checking first and counting after the work lets parallel requests all pass the
+        check before any is counted. Here the count and the check are one atomic cache
+        increment, so at most `limit` attempts ever reach the work. A success is given
+        back with `reservation.release()`, so only failures use the limit up.
+        """
+        _, period = ratelimit_core._split_rate(self.rate)
+        # The key django-ratelimit counts in (same window and hash), to give the attempt back.
+        # These helpers are its internals: the version is pinned in pyproject.toml, and
+        # test_password_guess_limits shows a success giving its count back.
+        cache_key = ratelimit_core._make_cache_key(
+            self.group,
+            ratelimit_core._get_window(key, period),
+            self.rate,
+            key,
+            ratelimit_core.ALL,
+        )
+        usage = self.usage(None, key, increment=True)
+        if usage["should_limit"]:
             self._refuse(usage)
+        reservation._keys.append(cache_key)
 
     @staticmethod
     def _refuse(usage: dict) -> None:
@@ -87,12 +149,54 @@ class Limit:
         )
 
 
-def login_limits() -> tuple[Limit, Limit]:
-    """(per client IP: every attempt, per email: failed attempts), rates from settings."""
-    return (
-        Limit(group="login-ip", rate=settings.LOGIN_RATE_PER_IP),
-        Limit(group="login-email", rate=settings.LOGIN_FAILURES_PER_EMAIL),
+@dataclass(frozen=True)
+class LoginLimits:
+    """The limits on password guesses; the README's "Security" section explains the design.
+
+    - `per_ip`: every attempt from a client network, whatever the account;
+    - `per_account_ip`: failed passwords for one account from one client network; it trips
+      first, so one attacker's address cannot lock the owner out elsewhere;
+    - `per_account`: failed passwords for one account from anywhere, the hourly cap on
+      guesses. Networks the account recently signed in from are not refused by it (their
+      own `per_account_ip` still is), so the owner can sign in while it is spent.
+    """
+
+    per_ip: Limit
+    per_account_ip: Limit
+    per_account: Limit
+
+
+def login_limits() -> LoginLimits:
+    """The login limits, with their rates from settings."""
+    return LoginLimits(
+        per_ip=Limit(group="login-ip", rate=settings.LOGIN_RATE_PER_IP),
+        per_account_ip=Limit(group="login-account-ip", rate=settings.LOGIN_FAILURES_PER_ACCOUNT_IP),
+        per_account=Limit(group="login-account", rate=settings.LOGIN_FAILURES_PER_EMAIL),
     )
+
+
+def _known_key(account_key: str, network: str) -> str:
+    digest = hashlib.sha256(f"{account_key}|{network}".encode()).hexdigest()
+    return f"login-known:{digest}"
+
+
+def remember_network(account_key: str, network: str | None) -> None:
+    """Note that `account_key` signed in with its password from `network` (for a while)."""
+    if network is None:
+        return
+    timeout = settings.LOGIN_KNOWN_NETWORK_DAYS * 86400
+    try:
+        caches[settings.RATELIMIT_USE_CACHE].set(_known_key(account_key, network), 1, timeout)
+    except Exception:  # the sign-in itself succeeded; only the note is lost
+        logger.error("Rate-limit cache unavailable; known sign-in network not recorded")
+
+
+def is_known_network(account_key: str, network: str) -> bool:
+    """Whether `account_key` recently signed in from `network`. If unsure, it is not."""
+    try:
+        return bool(caches[settings.RATELIMIT_USE_CACHE].get(_known_key(account_key, network)))
+    except Exception:  # fail closed: the account-wide limit then applies
+        return False
 
 
 def signup_limits() -> tuple[Limit, Limit]:

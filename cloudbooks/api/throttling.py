@@ -163,7 +163,8 @@ class PlanRateThrottle(BaseThrottle):
         )
         # The base view puts these on the response, whatever it turns out to be.
         request._request.rate_limit = state
-        if used > state.limit:
+        # A view may declare that it is never refused for the budget (ApiViewMixin).
+        if used > state.limit and not getattr(view, "plan_budget_exempt", False):
             raise RateLimitExceeded(
                 wait=state.seconds_to_reset(now),
                 message=(

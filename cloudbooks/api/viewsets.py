@@ -8,6 +8,8 @@ from rest_framework import exceptions, mixins, viewsets
 from rest_framework.permissions import AllowAny
 from rest_framework.views import APIView
 
+from cloudbooks.api import idempotency
+
 
 class ApiViewMixin:
     """The request path every API view shares (STYLE): authentication → throttle → permission.
@@ -16,7 +18,54 @@ class ApiViewMixin:
     its role or key scope still spends budget and still carries its rate-limit headers.
     The throttle leaves its state on the request; `finalize_response` turns it into headers
     on whatever the response is: a success, an error or the 429 itself.
+
+    A view that must work whatever the budget (logout: ending a login is never refused)
+    declares `plan_budget_exempt = True`; the plan throttle still counts it and its headers
+    are still sent, but it does not refuse it.
     """
+
+    plan_budget_exempt: bool = False
+
+    # The Idempotency-Key of this request, once it holds one (cloudbooks/api/idempotency.py).
+    _idempotency_claim: idempotency.Claim | None = None
+
+    def initial(self, request, *args, **kwargs) -> None:
+        # The body's bytes are fingerprinted, so they are read before anything (a parser, a
+        # permission) reads the stream; DRF then parses the kept copy.
+        fingerprint = (
+            idempotency.request_fingerprint(request._request)
+            if idempotency.applies_to(request)
+            else None
+        )
+        super().initial(request, *args, **kwargs)
+        if fingerprint is None:
+            return
+        # After authentication (keys are per user), the throttle (a replay spends budget
+        # like any request) and the permissions (a refused request holds no key).
+        key = idempotency.key_of(request._request)
+        user = request.user
+        if user is None or not user.is_authenticated:
+            return  # login, refresh: never replayed (see the module)
+        outcome = idempotency.claim(user_id=user.pk, key=key, fingerprint=fingerprint)
+        if isinstance(outcome, idempotency.Claim):
+            self._idempotency_claim = outcome
+        else:
+            raise idempotency.Replay(outcome)
+
+    def handle_exception(self, exc):
+        if isinstance(exc, idempotency.Replay):
+            return exc.response
+        return super().handle_exception(exc)
+
+    def dispatch(self, request, *args, **kwargs):
+        try:
+            return super().dispatch(request, *args, **kwargs)
+        finally:
+            # Normally `finalize_response` has saved the answer; if something escaped
+            # before it could, the key must not stay taken.
+            if self._idempotency_claim is not None:
+                idempotency.release(self._idempotency_claim)
+                self._idempotency_claim = None
 
     def check_permissions(self, request) -> None:
         super().check_throttles(request)
@@ -32,6 +81,9 @@ class ApiViewMixin:
         if state is not None:
             for header, value in state.headers().items():
                 response[header] = value
+        if self._idempotency_claim is not None:
+            idempotency.finish(self._idempotency_claim, response)
+            self._idempotency_claim = None
         return response
 
 

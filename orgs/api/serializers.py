@@ -48,7 +48,11 @@ class MembershipCreateSerializer(serializers.Serializer):
     def validate_email(self, value: str) -> User:
         user = User.objects.filter(email__iexact=value, is_active=True).first()
         if user is None:
-            raise serializers.ValidationError("No CloudBooks user has this email")
+            # Its own code: the email is well formed, so the envelope must not call it a
+            # format error (see cloudbooks.api.exceptions._validation_message).
+            raise serializers.ValidationError(
+                "No CloudBooks user has this email", code="unknown_user"
+            )
         return user
 
 

@@ -64,8 +64,9 @@ class ProjectViewSet(ModelViewSet):
         )
 
     def perform_update(self, serializer) -> None:
-        data = {k: v for k, v in serializer.validated_data.items() if k != "organization"}
-        serializer.instance = services.project_update(project=serializer.instance, **data)
+        serializer.instance = services.project_update(
+            project=serializer.instance, **serializer.validated_data
+        )
 
     def perform_destroy(self, instance: Project) -> None:
         services.project_delete(project=instance)

@@ -13,7 +13,7 @@ from django.urls import reverse
 from accounts import keys
 from accounts.models import ApiKey, ApiKeyScope
 from tests.api.envelope import assert_unauthorized
-from tests.factories import client_for, make_api_key, make_user
+from tests.factories import admin_login, client_for, make_api_key, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -24,8 +24,7 @@ KEY_PATTERN = re.compile(r"sk_live_[0-9A-Za-z]{38}")
 
 @pytest.fixture
 def staff_client(client, staff):
-    client.force_login(staff)
-    return client
+    return admin_login(client, staff)
 
 
 def create_through_the_admin(staff_client, owner, **fields):
@@ -38,7 +37,8 @@ def create_through_the_admin(staff_client, owner, **fields):
         "_save": "Save",
         **fields,
     }
-    return staff_client.post(ADD, data)
+    # The key is shown on the page the POST redirects to.
+    return staff_client.post(ADD, data, follow=True)
 
 
 def test_staff_create_a_key_for_another_user_and_see_it_once(staff_client, user):
@@ -176,3 +176,151 @@ def test_people_who_are_not_staff_cannot_reach_the_key_admin(client, user):
     response = client.get(CHANGELIST)
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
+
+
+# --- A key is created once: reloading the page after the POST makes no second one -------------
+
+
+def test_creating_a_key_redirects_and_a_reload_creates_nothing_nor_shows_it(staff_client, user):
+    data = {
+        "owner": str(user.pk),
+        "name": "Support-issued key",
+        "scope": ApiKeyScope.READ_WRITE,
+        "expires_at_0": "",
+        "expires_at_1": "",
+        "_save": "Save",
+    }
+    response = staff_client.post(ADD, data)
+    assert response.status_code == 302
+    api_key = ApiKey.objects.get()
+    shown = staff_client.get(response["Location"])
+    assert shown.status_code == 200
+    assert "no-store" in shown["Cache-Control"]
+    [key] = set(KEY_PATTERN.findall(shown.content.decode()))
+    assert api_key.digest == keys.digest(key)
+
+    reloaded = staff_client.get(response["Location"], follow=True)
+
+    assert ApiKey.objects.count() == 1
+    assert KEY_PATTERN.search(reloaded.content.decode()) is None
+    assert "shown once only" in reloaded.content.decode()
+    assert key[8:] not in str(staff_client.session.items())
+
+
+# --- After creation, a key keeps its owner, scope and prefix; it is revoked, not deleted ------
+
+
+def change_form(api_key: ApiKey, **fields) -> dict:
+    return {
+        "name": api_key.name,
+        "expires_at_0": "",
+        "expires_at_1": "",
+        "_save": "Save",
+        **fields,
+    }
+
+
+def test_a_keys_owner_scope_and_prefix_cannot_be_changed(staff_client, user, outsider):
+    ada_key, raw = make_api_key(user, name="ada's key", scope=ApiKeyScope.READ_WRITE)
+    page = reverse("admin:accounts_apikey_change", args=[ada_key.pk])
+
+    form = staff_client.get(page).content.decode()
+    response = staff_client.post(
+        page,
+        change_form(
+            ada_key,
+            name="renamed",
+            owner=str(outsider.pk),
+            scope=ApiKeyScope.READ_ONLY,
+            prefix="sk_live_XXXXXX",
+        ),
+    )
+
+    assert 'name="owner"' not in form and 'name="scope"' not in form
+    assert response.status_code == 302
+    ada_key.refresh_from_db()
+    assert ada_key.name == "renamed"
+    assert (ada_key.owner, ada_key.scope) == (user, ApiKeyScope.READ_WRITE)
+    assert ada_key.prefix == raw[: keys.DISPLAY_PREFIX_LENGTH]
+    assert client_for(user, raw).get("/v1/users/me").json()["email"] == user.email
+
+
+def test_the_change_page_offers_revoke_in_place_of_delete(staff_client, user):
+    api_key, _ = make_api_key(user, name="nightly sync")
+    response = staff_client.get(reverse("admin:accounts_apikey_change", args=[api_key.pk]))
+    html = response.content.decode()
+
+    assert f'href="{reverse("admin:accounts_apikey_revoke", args=[api_key.pk])}"' in html
+    assert reverse("admin:accounts_apikey_delete", args=[api_key.pk]) not in html
+    assert "delete_selected" not in staff_client.get(CHANGELIST).content.decode()
+
+
+def test_staff_cannot_delete_a_key(staff_client, user):
+    api_key, _ = make_api_key(user)
+    delete = reverse("admin:accounts_apikey_delete", args=[api_key.pk])
+
+    assert staff_client.get(delete).status_code == 403
+    assert staff_client.post(delete, {"post": "yes"}).status_code == 403
+    bulk = staff_client.post(
+        CHANGELIST,
+        {"action": "delete_selected", "_selected_action": [str(api_key.pk)], "post": "yes"},
+    )
+    assert bulk.status_code in (200, 302)
+    assert ApiKey.objects.filter(pk=api_key.pk).exists()
+
+
+def test_revoke_asks_first_then_stops_the_key(staff_client, user):
+    api_key, raw = make_api_key(user, name="nightly sync")
+    revoke = reverse("admin:accounts_apikey_revoke", args=[api_key.pk])
+
+    confirm = staff_client.get(revoke)
+    api_key.refresh_from_db()
+    assert confirm.status_code == 200
+    assert "Revoke “nightly sync”" in confirm.content.decode()
+    assert api_key.revoked_at is None
+
+    response = staff_client.post(revoke, follow=True)
+
+    assert response.redirect_chain == [
+        (reverse("admin:accounts_apikey_change", args=[api_key.pk]), 302)
+    ]
+    assert "revoked: it no longer works anywhere" in response.content.decode()
+    api_key.refresh_from_db()
+    assert api_key.status == "revoked"
+    assert_unauthorized(client_for(user, raw).get("/v1/users/me"))
+    # A revoked key offers no Revoke any more.
+    assert revoke not in response.content.decode()
+
+
+def test_people_who_are_not_staff_cannot_revoke(client, user):
+    api_key, _ = make_api_key(user)
+    client.force_login(user)
+
+    response = client.post(reverse("admin:accounts_apikey_revoke", args=[api_key.pk]))
+
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]
+    api_key.refresh_from_db()
+    assert api_key.revoked_at is None
+
+
+# --- Finding a key by its secret ------------------------------------------------------------
+
+
+def test_staff_find_a_key_by_pasting_the_whole_key(staff_client, user, outsider):
+    wanted, raw = make_api_key(user, name="leaked")
+    make_api_key(user, name="other")
+    make_api_key(outsider, name="theirs")
+
+    response = staff_client.get(CHANGELIST, {"q": f"  {raw} "})
+
+    assert response.status_code == 200
+    assert [k.pk for k in response.context["cl"].result_list] == [wanted.pk]
+
+
+def test_a_well_formed_key_that_was_never_issued_finds_nothing(staff_client, user):
+    make_api_key(user)
+
+    response = staff_client.get(CHANGELIST, {"q": keys.generate_key()})
+
+    assert list(response.context["cl"].result_list) == []

@@ -5,15 +5,17 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 
 import pytest
 import requests
+import time_machine
 from django.conf import settings as django_settings
 from django.core.cache import cache
 from django.db import connection
 from rest_framework.test import APIClient
 
-from accounts.models import RevokedAccessToken
+from accounts.models import Plan, RevokedAccessToken
 from tests.accounts.markers import transactional
 from tests.api.envelope import assert_envelope, assert_unauthorized
 from tests.factories import PASSWORD, client_for, make_api_key, make_login
@@ -74,11 +76,13 @@ def test_the_refresh_token_given_is_blacklisted(user, api):
     assert_unauthorized(api.post(REFRESH, {"refresh": session["refresh"]}, format="json"))
 
 
-def test_without_a_refresh_token_the_refresh_token_still_works(user, api):
-    """Logout revokes what it is given: the access token, and the refresh token if sent."""
+def test_without_a_refresh_token_logout_still_ends_the_refresh_token_of_that_login(user, api):
+    """Logout ends the access token's whole login: its refresh token dies with it."""
     session = log_in(user)
     assert client_for(user, session["token"]).post(LOGOUT).status_code == 204
-    assert api.post(REFRESH, {"refresh": session["refresh"]}, format="json").status_code == 200
+    response = api.post(REFRESH, {"refresh": session["refresh"]}, format="json")
+    assert_unauthorized(response)
+    assert "logging out" in response.json()["error"]["message"]
 
 
 def test_other_sessions_of_the_same_user_keep_working(user, api):
@@ -215,3 +219,35 @@ def test_logout_on_one_process_is_seen_by_another():
         worker.stdin.close()
         worker.wait(timeout=30)
         worker.stdout.close()
+
+
+def test_logout_ends_every_token_the_login_has_rotated_to(user, api):
+    first = log_in(user)
+    rotated = api.post(REFRESH, {"refresh": first["refresh"]}, format="json").json()
+    assert client_for(user, first["token"]).post(LOGOUT).status_code == 204
+    assert_unauthorized(client_for(user, rotated["token"]).get(ME))
+    assert_unauthorized(api.post(REFRESH, {"refresh": rotated["refresh"]}, format="json"))
+
+
+def test_refreshing_after_logout_says_the_login_was_ended(user, api):
+    session = log_in(user)
+    client_for(user, session["token"]).post(LOGOUT, {"refresh": session["refresh"]}, format="json")
+    error = assert_unauthorized(api.post(REFRESH, {"refresh": session["refresh"]}, format="json"))
+    assert error["message"] == "This login was ended by logging out; sign in again"
+
+
+def test_logout_is_not_refused_when_the_hours_budget_is_spent(user):
+    user.plan = Plan.objects.create(slug="two", name="Two", requests_per_hour=2)
+    user.save(update_fields=["plan"])
+    session = log_in(user)
+    api = client_for(user, session["token"])
+    with time_machine.travel(time.time(), tick=False):  # one clock hour for the budget
+        for _ in range(2):
+            assert api.get(ME).status_code == 200
+        assert_envelope(api.get(ME), 429, "rate_limit_exceeded")
+        response = api.post(LOGOUT)
+    assert response.status_code == 204
+    # Counted and told, like every request of a metered plan.
+    assert response["X-RateLimit-Limit"] == "2"
+    assert response["X-RateLimit-Remaining"] == "0"
+    assert_unauthorized(api.get(ME))

@@ -11,7 +11,7 @@ from django.test import Client
 from rest_framework.test import APIClient
 
 from accounts.models import ApiKey, ApiKeyScope, Plan, User
-from tests.factories import PASSWORD, client_for, make_api_key, make_user
+from tests.factories import PASSWORD, client_for, html, make_api_key, make_user
 from tests.orgs.factories import add_member, make_organization
 
 pytestmark = pytest.mark.django_db
@@ -26,10 +26,6 @@ def browser(user) -> Client:
     client = Client()
     client.force_login(user)
     return client
-
-
-def html(response) -> str:
-    return response.content.decode()
 
 
 def key_client(raw: str) -> APIClient:
@@ -357,7 +353,9 @@ def test_usage_is_only_ever_the_users_own(browser, user):
 
 
 def test_creating_a_key_shows_it_once_and_it_works(browser, user):
-    response = browser.post("/dashboard/api-keys", {"name": "CI", "scope": "read_write"})
+    response = browser.post(
+        "/dashboard/api-keys", {"name": "CI", "scope": "read_write"}, follow=True
+    )
     assert response.status_code == 200
     assert response["Cache-Control"] == "no-store"
     raw = response.context["created"]["raw"]
@@ -369,12 +367,29 @@ def test_creating_a_key_shows_it_once_and_it_works(browser, user):
     assert "API key “CI” created." in body
     # The key works on the API, as its owner.
     assert key_client(raw).get(ME).json()["email"] == user.email
-    # …and is never shown again, nor kept in the session or a cookie.
+    # …and is never shown again, nor kept in the session or a cookie any more.
     again = browser.get("/dashboard/api-keys")
     assert raw not in html(again)
     assert raw[8:] not in str(browser.session.items())
     assert all(raw[8:] not in morsel.value for morsel in browser.cookies.values())
     assert raw[: len(ApiKey.objects.get().prefix)] in html(again)
+
+
+def test_reloading_after_creating_a_key_creates_no_second_key(browser, user):
+    response = browser.post("/dashboard/api-keys", {"name": "CI", "scope": "read_write"})
+    assert response.status_code == 302
+    assert response["Location"] == "/dashboard/api-keys"
+    shown = browser.get(response["Location"])
+    raw = shown.context["created"]["raw"]
+    assert f'value="{raw}"' in html(shown)
+    assert shown["Cache-Control"] == "no-store"
+
+    reloaded = browser.get(response["Location"])
+
+    assert ApiKey.objects.filter(owner=user).count() == 1
+    assert reloaded.context["created"] is None
+    assert raw not in html(reloaded)
+    assert raw[8:] not in str(browser.session.items())
 
 
 def test_keys_list_shows_name_prefix_scope_dates_and_status(browser, user):
@@ -402,6 +417,7 @@ def test_key_with_an_expiry_day_works_through_the_end_of_that_day(browser, user)
     response = browser.post(
         "/dashboard/api-keys",
         {"name": "temp", "scope": "read_only", "expires_on": day.isoformat()},
+        follow=True,
     )
     assert response.status_code == 200
     key = ApiKey.objects.get()

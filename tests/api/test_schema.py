@@ -105,6 +105,7 @@ def test_error_component_is_the_envelope(schema):
         "not_found",
         "method_not_allowed",
         "conflict",
+        "length_required",
         "payload_too_large",
         "unsupported_media_type",
         "rate_limit_exceeded",
@@ -121,7 +122,7 @@ def test_every_operation_documents_its_error_responses_with_the_envelope(schema)
         if (method, path) not in PUBLIC_OPERATIONS:
             assert "403" in statuses, (method, path)
         if method in ("post", "put", "patch"):
-            assert {"400", "413", "415"} <= statuses, (method, path)
+            assert {"400", "411", "413", "415"} <= statuses, (method, path)
         if "{" in path:
             assert "404" in statuses, (method, path)
 
@@ -130,6 +131,14 @@ def test_user_id_is_documented_as_a_uuid(schema):
     [parameter] = schema["paths"]["/v1/users/{id}"]["get"]["parameters"]
     assert parameter["in"] == "path"
     assert parameter["schema"] == {"type": "string", "format": "uuid"}
+
+
+def test_project_created_by_is_documented_as_nullable(schema):
+    # A project outlives its creator's account: created_by is then null, and the schema says so.
+    project = schema["components"]["schemas"]["Project"]
+    created_by = project["properties"]["created_by"]
+    assert created_by["nullable"] is True
+    assert created_by["readOnly"] is True
 
 
 # --- /docs -----------------------------------------------------------------------------------

@@ -83,12 +83,16 @@ def smoke_run(tmp_path_factory) -> dict:
 
 
 def test_every_case_ran_against_a_healthy_server(smoke_run):
+    # How many requests wrk finishes in a smoke window depends on the machine's speed (a
+    # busy machine may finish none in a window beside the login flood): that is the full
+    # run's business. What a case answers is known from the request checked after its
+    # window, and no request of the window may have failed.
     assert smoke_run["scale"] == "smoke"
     assert smoke_run["server_errors"] == []
     for case in GET_CASES:
         assert smoke_run["runs"][case], case
         for run in smoke_run["runs"][case]:
-            assert run["requests"] > 0, case
+            assert run["checked_status"] == 200, case
             assert run["socket_errors"] == 0, case
             assert run["status_errors"] == 0, case
 
@@ -98,25 +102,25 @@ def test_both_project_pages_answered(smoke_run):
     assert deep
     for case in deep:
         for run in smoke_run["runs"][case]:
-            assert run["requests"] > 0 and run["status_errors"] == 0, case
+            assert run["checked_status"] == 200, case
+            assert run["status_errors"] == 0, case
 
 
 def test_concurrent_project_creation_answers_only_2xx(smoke_run):
     [post] = smoke_run["runs"]["POST /v1/projects"]
-    assert post["requests"] > 0
+    assert post["checked_status"] == 201
     assert post["non2xx"] == 0
     assert post["socket_errors"] == 0
 
 
 def test_every_login_of_the_flood_is_refused(smoke_run):
     # Whether the flood reached the login limits depends on how many attempts fit in its
-    # window, i.e. on the machine's speed: that is the full run's business, not a test's.
-    # The limits themselves are tested with a counted number of attempts
+    # window: the limits themselves are tested with a counted number of attempts
     # (tests/accounts/test_login_limits.py).
     floods = smoke_run["runs"]["login flood"]
     assert floods
     for run in floods:
-        assert run["requests"] > 0
+        assert run["checked_status"] in (401, 429)
         assert run["non2xx"] == run["requests"]
         assert run["non2xx"] == run["s401"] + run["s429"]
 

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import base64
 import re
 
 import pytest
 import requests
 from django.core.cache import cache
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Page, expect
 
 from accounts.models import ApiKey, User
 from cloudbooks.api.throttling import WINDOW_SECONDS, usage_key, window_start
 from tests.browser.conftest import console_problems, save_screenshot
-from tests.factories import PASSWORD, make_api_key, make_user
+from tests.factories import PASSWORD, make_api_key, make_user, totp_code
 from tests.orgs.factories import add_member, make_organization, make_project
 
 # Committed rows (the live server runs in another thread); the seeded plans are restored
@@ -230,11 +232,20 @@ def test_docs_and_admin_work_under_the_content_security_policy(page: Page, live_
     expect(page.locator(".opblock").first).to_be_visible()
     save_screenshot(page, "desktop-docs")
 
-    # /admin: sign in and create a key for a user; the key is shown once.
+    # /admin: sign in, enrol a second factor, and create a key for a user; shown once.
     page.goto("/admin/")
     page.get_by_label("Email").fill("root@example.com")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
+    expect(page.locator("#content")).to_contain_text("Set up two-factor authentication")
+    expect(page.locator(".otp-qr svg")).to_be_visible()
+    save_screenshot(page, "desktop-admin-enrol")
+    device = TOTPDevice.objects.get(user__email="root@example.com", confirmed=False)
+    secret = page.get_by_test_id("otp-secret").inner_text().replace(" ", "")
+    assert secret == base64.b32encode(device.bin_key).decode()
+    page.get_by_label("Code").fill(totp_code(device))
+    page.get_by_role("button", name="Confirm").click()
+    expect(page.locator(".messagelist")).to_contain_text("Two-factor authentication is set up.")
     page.goto("/admin/accounts/apikey/add/")
     page.locator("#id_owner").evaluate(
         "(select, id) => { select.add(new Option('kim', id, true, true)); }", str(owner.pk)

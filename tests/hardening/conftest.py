@@ -79,5 +79,6 @@ def generous_limits(settings):
     """Login and sign-up limits no test here reaches: the matrix is not a brute-force attack."""
     settings.LOGIN_RATE_PER_IP = "100000/m"
     settings.LOGIN_FAILURES_PER_EMAIL = "100000/m"
+    settings.LOGIN_FAILURES_PER_ACCOUNT_IP = "100000/m"
     settings.SIGNUP_RATE_PER_IP = "100000/m"
     settings.SIGNUP_RATE_PER_EMAIL = "100000/m"

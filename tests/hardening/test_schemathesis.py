@@ -91,6 +91,7 @@ def _generous_login_limits(settings):
     # Generated login attempts are not a brute-force attack; the limits have their own tests.
     settings.LOGIN_RATE_PER_IP = "100000/m"
     settings.LOGIN_FAILURES_PER_EMAIL = "100000/m"
+    settings.LOGIN_FAILURES_PER_ACCOUNT_IP = "100000/m"
 
 
 def _fresh_world(credential: str) -> tuple[str, dict[str, str]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass
 
+import pytest
 from rest_framework.test import APIClient
 
 from accounts.models import ApiKeyScope, User
@@ -20,6 +21,15 @@ _sequence = itertools.count(1)
 # The personas of the role matrix, and how each of them signs their requests.
 PERSONAS = ("member", "admin", "owner", "outsider")
 CREDENTIALS = ("jwt", "read_write_key")
+
+
+def role_matrix(rows: dict[str, tuple[int, ...]]) -> list:
+    """Flatten {action: (member, admin, owner, outsider) statuses} into pytest params."""
+    return [
+        pytest.param(action, persona, status, id=f"{persona}-{action}")
+        for action, statuses in rows.items()
+        for persona, status in zip(PERSONAS, statuses, strict=True)
+    ]
 
 
 def make_organization(*, owner: User, name: str | None = None, **fields) -> Organization:

@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 
 from orgs.models import Membership, Organization, Role
 from projects.models import Project
-from tests.factories import make_user
+from tests.factories import admin_login, make_user
 from tests.orgs.factories import add_member, make_organization, make_project, owner_count
 
 pytestmark = pytest.mark.django_db
@@ -16,8 +16,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def staff(client):
-    client.force_login(make_user(email="staff@example.com", is_staff=True, is_superuser=True))
-    return client
+    return admin_login(
+        client, make_user(email="staff@example.com", is_staff=True, is_superuser=True)
+    )
 
 
 def _queries_for(client, url: str) -> int:

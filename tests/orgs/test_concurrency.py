@@ -74,7 +74,7 @@ def test_adding_the_same_user_concurrently_makes_one_membership():
         )
     )
 
-    assert sorted(statuses) == [201, 400, 400, 400, 400, 400]
+    assert sorted(statuses) == [201, 409, 409, 409, 409, 409]
     assert Membership.objects.filter(organization=organization, user=nia).count() == 1
 
 

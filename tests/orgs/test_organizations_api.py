@@ -15,11 +15,11 @@ from projects.models import Project
 from tests.factories import make_user
 from tests.orgs.factories import (
     CREDENTIALS,
-    PERSONAS,
     assert_error,
     client_as,
     make_organization,
     make_project,
+    role_matrix,
 )
 
 pytestmark = pytest.mark.django_db
@@ -29,15 +29,6 @@ ORGS = "/v1/organizations"
 
 def org_url(organization) -> str:
     return f"{ORGS}/{organization.pk}"
-
-
-def matrix(rows: dict[str, tuple[int, int, int, int]]):
-    """Flatten {action: (member, admin, owner, outsider)} into pytest params."""
-    return [
-        pytest.param(action, persona, status, id=f"{persona}-{action}")
-        for action, statuses in rows.items()
-        for persona, status in zip(PERSONAS, statuses, strict=True)
-    ]
 
 
 # --- The role matrix (SPEC §3) ---------------------------------------------------------------
@@ -65,7 +56,7 @@ def perform(client, action: str, organization):
 
 
 @pytest.mark.parametrize("credential", CREDENTIALS)
-@pytest.mark.parametrize(("action", "persona", "expected"), matrix(ORGANIZATION_MATRIX))
+@pytest.mark.parametrize(("action", "persona", "expected"), role_matrix(ORGANIZATION_MATRIX))
 def test_role_matrix_for_the_organization(team, credential, action, persona, expected):
     client = client_as(team.persona(persona), credential)
 
@@ -201,15 +192,18 @@ def test_owner_changes_the_slug(team):
     assert response.json()["slug"] == "acme-hq"
 
 
-def test_slug_taken_by_another_organization_is_400_on_slug(team):
+def test_slug_taken_by_another_organization_is_a_409_conflict_on_slug(team):
     make_organization(owner=team.outsider, name="Globex")
 
     response = client_as(team.owner).patch(
         org_url(team.organization), {"slug": "globex"}, format="json"
     )
 
-    error = assert_error(response, 400, "invalid_request", field="slug")
+    error = assert_error(response, 409, "conflict", field="slug")
+    assert error["message"] == "This slug is already taken"
     assert error["details"]["issue"] == "This slug is already taken"
+    team.organization.refresh_from_db()
+    assert team.organization.slug == "acme"
 
 
 def test_owner_deletes_the_organization_with_its_projects(team):
@@ -252,10 +246,11 @@ def test_a_given_slug_is_used_lowercased():
     assert response.json()["slug"] == "acme-labs"
 
 
-def test_a_given_slug_that_is_taken_is_400_on_slug(team):
+def test_a_given_slug_that_is_taken_is_a_409_conflict_on_slug(team):
     response = client_as(make_user()).post(ORGS, {"name": "Other", "slug": "ACME"}, format="json")
 
-    error = assert_error(response, 400, "invalid_request", field="slug")
+    error = assert_error(response, 409, "conflict", field="slug")
+    assert error["message"] == "This slug is already taken"
     assert error["details"]["issue"] == "This slug is already taken"
     assert Organization.objects.filter(name="Other").count() == 0
 

@@ -15,12 +15,12 @@ from projects.models import Project
 from tests.factories import make_user
 from tests.orgs.factories import (
     CREDENTIALS,
-    PERSONAS,
     add_member,
     assert_error,
     client_as,
     make_organization,
     make_project,
+    role_matrix,
 )
 
 pytestmark = pytest.mark.django_db
@@ -65,16 +65,8 @@ def perform(client, action: str, team, project):
     raise AssertionError(action)
 
 
-def matrix(rows):
-    return [
-        pytest.param(action, persona, status, id=f"{persona}-{action}")
-        for action, statuses in rows.items()
-        for persona, status in zip(PERSONAS, statuses, strict=True)
-    ]
-
-
 @pytest.mark.parametrize("credential", CREDENTIALS)
-@pytest.mark.parametrize(("action", "persona", "expected"), matrix(PROJECT_MATRIX))
+@pytest.mark.parametrize(("action", "persona", "expected"), role_matrix(PROJECT_MATRIX))
 def test_role_matrix_for_projects(team, project, credential, action, persona, expected):
     client = client_as(team.persona(persona), credential)
 
