@@ -1,6 +1,6 @@
-"""The SDK against server features of issue #15 (Idempotency-Key replay, GET /v1/auth/whoami).
+"""The SDK against server features of issue #15: Idempotency-Key replay, GET /v1/auth/whoami.
 
-Skipped until those features are on main: remove the `pending` marks after merging them.
+The whoami tests are skipped until that endpoint is on main: remove `whoami_pending` then.
 """
 
 from __future__ import annotations
@@ -22,7 +22,6 @@ from tests.sdk.conftest import live
 from tests.sdk.scripted import LosingProxy
 
 pytestmark = live
-idempotency_pending = pytest.mark.skip(reason="server feature pending: Idempotency-Key replay")
 whoami_pending = pytest.mark.skip(reason="server feature pending: GET /v1/auth/whoami")
 
 
@@ -39,7 +38,6 @@ def losing_proxy(live_server):
         proxy.close()
 
 
-@idempotency_pending
 def test_a_post_whose_answer_was_lost_is_retried_and_creates_one_object(
     losing_proxy, owner, sleeps
 ):
@@ -54,7 +52,6 @@ def test_a_post_whose_answer_was_lost_is_retried_and_creates_one_object(
     assert [str(pk) for pk in ids] == [org.id]
 
 
-@idempotency_pending
 def test_the_same_idempotency_key_twice_replays_the_first_answer(connect, owner):
     client = connect(owner)
     first = client.organizations.create(name="Acme", idempotency_key="create-acme")
