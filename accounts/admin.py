@@ -18,7 +18,7 @@ from django.urls import path, reverse
 
 from accounts import keys, services
 from accounts.models import ApiKey, Plan, User
-from cloudbooks.api.exceptions import Conflict
+from cloudbooks.errors import Conflict
 
 # Where the admin keeps a key it has just created, for the one page that shows it.
 CREATED_KEY_SESSION_KEY = "admin_created_api_key"

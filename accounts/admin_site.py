@@ -31,16 +31,12 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from rest_framework import exceptions
 
 from accounts import services
 from accounts.models import User
-from cloudbooks.api.exceptions import ApiError
-from cloudbooks.api.ratelimits import Reservation, client_network, login_limits
-from cloudbooks.pages import refusal_message
+from cloudbooks.pages import REFUSALS, refusal_message, refusal_status, with_retry_after
+from cloudbooks.ratelimits import Reservation, client_network, login_limits
 
-# The limits and a down cache (fail closed) both refuse with an API exception (as on /login).
-REFUSALS = (exceptions.Throttled, ApiError)
 WRONG_CODE = "That code is not right. Enter the current 6-digit code from your app."
 
 
@@ -94,7 +90,7 @@ def _count_attempt(request: HttpRequest, user: User) -> Reservation:
     caller gives the guess back (`release`) when the code was right, or was no code at all.
     """
     network = client_network(request)
-    login_limits().per_ip.hit(request, network)
+    login_limits().per_ip.hit(network)
     return services.user_second_factor_guess(user=user, client_network=network)
 
 
@@ -140,7 +136,7 @@ class AdminSite(admin.AdminSite):
             return super().login(request, extra_context)
         try:
             # Every attempt from an address counts, even a malformed one (as on /login).
-            login_limits().per_ip.hit(request, client_network(request))
+            login_limits().per_ip.hit(client_network(request))
             response = super().login(request, extra_context)
         except REFUSALS as exc:
             return self._refuse_login(request, exc, extra_context)
@@ -168,11 +164,10 @@ class AdminSite(admin.AdminSite):
             **(extra_context or {}),
         }
         request.current_app = self.name
-        response = TemplateResponse(request, self.login_template, context, status=exc.status_code)
-        wait = getattr(exc, "wait", None)
-        if wait is not None:
-            response["Retry-After"] = str(max(1, int(wait)))
-        return response
+        response = TemplateResponse(
+            request, self.login_template, context, status=refusal_status(exc)
+        )
+        return with_retry_after(response, exc)
 
     # --- Step 2: the TOTP code, or enrolling a device first ---------------------------------
 
@@ -205,12 +200,9 @@ class AdminSite(admin.AdminSite):
 
     def _refuse_step(self, request, template: str, context: dict, exc) -> HttpResponse:
         response = self._render_step(
-            request, template, {**context, "refusal": refusal_message(exc)}, exc.status_code
+            request, template, {**context, "refusal": refusal_message(exc)}, refusal_status(exc)
         )
-        wait = getattr(exc, "wait", None)
-        if wait is not None:
-            response["Retry-After"] = str(max(1, int(wait)))
-        return response
+        return with_retry_after(response, exc)
 
     def _leave_step(self, request: HttpRequest) -> HttpResponseRedirect:
         """Out of a second-factor page: on if this session is through, else to sign in."""

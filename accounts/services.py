@@ -12,12 +12,12 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
-from rest_framework.exceptions import ValidationError
 
 from accounts import keys, tokens
 from accounts.emails import UnsafeEmail, normalize_email
 from accounts.models import ApiKey, ApiKeyScope, User
-from cloudbooks.api.ratelimits import (
+from cloudbooks.errors import Invalid
+from cloudbooks.ratelimits import (
     Reservation,
     is_known_network,
     login_limits,
@@ -27,6 +27,8 @@ from cloudbooks.api.ratelimits import (
 # An API key's `last_used_at` is written at most this often: a write per request would cost
 # more than the lookup itself.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+EMAIL_TAKEN = "A user with this email already exists"
 
 
 class KeyRefused(Exception):
@@ -102,7 +104,7 @@ def _normalized(email: str) -> str:
     try:
         return normalize_email(email)
     except UnsafeEmail as exc:
-        raise ValidationError({"email": [str(exc)]}) from None
+        raise Invalid("email", str(exc)) from None
 
 
 def email_taken(email: str, *, exclude: User | None = None) -> bool:
@@ -124,19 +126,19 @@ def user_signup(*, email: str, password: str, name: str = "") -> User:
     email = _normalized(email)
     errors = {}  # every problem at once, so the form can show each next to its field
     if email_taken(email):
-        errors["email"] = ["A user with this email already exists"]
+        errors["email"] = [EMAIL_TAKEN]
     try:
         password_validation.validate_password(password, User(email=email, name=name))
     except DjangoValidationError as exc:
         errors["password"] = list(exc.messages)
     if errors:
-        raise ValidationError(errors)
+        raise Invalid(errors=errors)
     try:
         with transaction.atomic():
             return User.objects.create_user(email, password, name=name)
     except IntegrityError:
         # Two sign-ups took the same address at once; the unique index decided.
-        raise ValidationError({"email": ["A user with this email already exists"]}) from None
+        raise Invalid("email", EMAIL_TAKEN) from None
 
 
 def _reserve_password_guess(*, account_key: str, client_network: str | None) -> Reservation:
@@ -164,9 +166,9 @@ def user_authenticate(*, email: str, password: str, client_network: str) -> User
     """Check a sign-in attempt against the password-guess limits (README "Security").
 
     Answers the user, or None for a wrong email or password and an inactive user alike (no
-    account enumeration); raises RateLimitExceeded once a limit is used up, ValidationError
+    account enumeration); raises RateLimited once a limit is used up, Invalid
     for an address with no safe normal form. `client_network` is the client's address as
-    the limits group it (`cloudbooks.api.ratelimits.client_network`). The per-IP limit on
+    the limits group it (`cloudbooks.ratelimits.client_network`). The per-IP limit on
     every attempt is the caller's, counted before the request is even read.
     """
     email = _normalized(email)
@@ -187,7 +189,7 @@ def user_authenticate(*, email: str, password: str, client_network: str) -> User
 def user_second_factor_guess(*, user: User, client_network: str | None) -> Reservation:
     """Count a second-factor code for `user` like a password guess, under the same limits.
 
-    Raises RateLimitExceeded once they are used up; release the reservation when the code was
+    Raises RateLimited once they are used up; release the reservation when the code was
     right, so only wrong codes use them up.
     """
     return _reserve_password_guess(account_key=f"user:{user.pk}", client_network=client_network)
@@ -232,13 +234,11 @@ def user_update(
         email = _normalized(email)
     if email is not None and email != user.email:
         if email_taken(email, exclude=user):
-            raise ValidationError({"email": ["A user with this email already exists"]})
+            raise Invalid("email", EMAIL_TAKEN)
         user.email = email
         fields.append("email")
     if password is not None:
-        wrong = ValidationError(
-            {"current_password": ["Must be your current password to set a new one"]}
-        )
+        wrong = Invalid("current_password", "Must be your current password to set a new one")
         if not current_password or not user_check_password(
             user=user, password=current_password, client_network=client_network
         ):
@@ -246,7 +246,7 @@ def user_update(
         try:
             password_validation.validate_password(password, user)
         except DjangoValidationError as exc:
-            raise ValidationError({"password": list(exc.messages)}) from None
+            raise Invalid(errors={"password": exc.messages}) from None
         user.set_password(password)
         fields.append("password")
     try:
@@ -254,7 +254,7 @@ def user_update(
             user.save(update_fields=fields)
     except IntegrityError:
         # Two requests took the same address at once; the unique index decided.
-        raise ValidationError({"email": ["A user with this email already exists"]}) from None
+        raise Invalid("email", EMAIL_TAKEN) from None
     if "password" in fields:
         tokens.logins_end_others(user=user, keep=keep_login)
     return user

@@ -21,7 +21,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
-from rest_framework import exceptions
 
 from accounts import charts, services
 from accounts.emails import UnsafeEmail, normalize_email
@@ -34,15 +33,14 @@ from accounts.forms import (
     SignupForm,
 )
 from accounts.models import ApiKey, Plan, User
-from cloudbooks.api.exceptions import ApiError, Conflict
-from cloudbooks.api.ratelimits import client_network, login_limits, signup_limits
 from cloudbooks.api.throttling import WINDOW_SECONDS, usage_history
-from cloudbooks.pages import add_service_errors, render_refusal
+from cloudbooks.errors import Conflict, Invalid
+from cloudbooks.pages import REFUSALS, add_service_errors, render_refusal
+from cloudbooks.ratelimits import client_network, login_limits, signup_limits
 
 logger = logging.getLogger(__name__)
 
 # The limits and a down cache (fail closed) both refuse with an API exception.
-REFUSALS = (exceptions.Throttled, ApiError)
 INVALID_CREDENTIALS = "Invalid email or password."
 
 
@@ -77,7 +75,7 @@ def signup(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         per_ip, per_email = signup_limits()
         try:
-            per_ip.hit(request, client_network(request))
+            per_ip.hit(client_network(request))
             if form.is_valid():
                 # Keyed like storage and lookup; an unsafe address is refused by the service.
                 email = form.cleaned_data["email"]
@@ -85,12 +83,12 @@ def signup(request: HttpRequest) -> HttpResponse:
                     email_key = normalize_email(email)
                 except UnsafeEmail:
                     email_key = email.lower()
-                per_email.hit(request, email_key)
+                per_email.hit(email_key)
                 user = services.user_signup(**form.cleaned_data)
                 login(request, user, backend="django.contrib.auth.backends.ModelBackend")
                 messages.success(request, "Welcome to CloudBooks! Your account is ready.")
                 return redirect("dashboard")
-        except exceptions.ValidationError as exc:
+        except Invalid as exc:
             add_service_errors(form, exc)
         except REFUSALS as exc:
             return render_refusal(request, "accounts/signup.html", context, exc)
@@ -107,7 +105,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
         network = client_network(request)
         try:
             # Every attempt from an address counts, even a malformed one (as on the API).
-            login_limits().per_ip.hit(request, network)
+            login_limits().per_ip.hit(network)
             if form.is_valid():
                 user = services.user_authenticate(
                     email=form.cleaned_data["email"],
@@ -119,7 +117,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
                     messages.success(request, f"Signed in as {user.email}.")
                     return redirect(_next_url(request))
                 form.add_error(None, INVALID_CREDENTIALS)
-        except exceptions.ValidationError as exc:
+        except Invalid as exc:
             add_service_errors(form, exc)
         except REFUSALS as exc:
             return render_refusal(request, "accounts/login.html", context, exc)
@@ -314,7 +312,7 @@ def profile(request: HttpRequest) -> HttpResponse:
             logout(request)
             messages.success(request, "Your account is deleted, with its API keys. Goodbye!")
             return redirect("home")
-    except exceptions.ValidationError as exc:
+    except Invalid as exc:
         user.refresh_from_db()  # the service may have set fields before refusing
         add_service_errors(profile_form if sent == "profile" else password_form, exc)
     except Conflict as exc:

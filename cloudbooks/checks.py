@@ -25,3 +25,18 @@ def check_shared_cache(app_configs, **kwargs) -> list[checks.CheckMessage]:
             id="cloudbooks.W001",
         )
     ]
+
+
+@checks.register(checks.Tags.security)
+def check_sdk_test_controls(app_configs, **kwargs) -> list[checks.CheckMessage]:
+    """The SDK test server's error injection must never be on anywhere else."""
+    if not getattr(settings, "SDK_TEST_SERVER", False):
+        return []
+    return [
+        checks.Warning(
+            "CLOUDBOOKS_SDK_TEST_SERVER is on: any client can make this server answer errors "
+            "and refuse valid access tokens with the CloudBooks-Test-Fault header.",
+            hint="Only `python3 dev.py sdk-server` sets it. Unset it everywhere else.",
+            id="cloudbooks.W002",
+        )
+    ]

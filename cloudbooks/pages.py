@@ -15,61 +15,62 @@ from django import forms
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from rest_framework import exceptions
 
 from cloudbooks import errors
 
 
-def names_a_field(exc: Exception) -> bool:
-    """A refusal about one field's value, shown next to it: a validation error, or a clash
-    with another row (a Conflict whose `details` name the field, e.g. a taken slug)."""
-    if isinstance(exc, errors.Invalid | exceptions.ValidationError):
-        return True
-    return "field" in getattr(exc, "details", {})
+def names_a_field(exc: errors.DomainError) -> bool:
+    """A refusal about one field's value, shown next to it: invalid input, or a clash with
+    another row (a Conflict whose `details` name the field, e.g. a taken slug)."""
+    return isinstance(exc, errors.Invalid) or "field" in exc.details
 
 
-def add_service_errors(form: forms.Form, exc: Exception) -> None:
-    """Put a service's validation errors next to the form's fields (or on top of the form)."""
+def add_service_errors(form: forms.Form, exc: errors.Invalid | errors.Conflict) -> None:
+    """Put a service's errors next to the form's fields (or on top of the form)."""
     if isinstance(exc, errors.Invalid):
-        detail = exc.errors
-    elif isinstance(exc, exceptions.ValidationError):
-        detail = exc.detail
+        problems = exc.errors
     else:  # a refusal naming one field in its details (a Conflict)
-        field = getattr(exc, "details", {}).get("field")
-        message = exc.message if isinstance(exc, errors.DomainError) else str(exc.detail)
-        form.add_error(field if field in form.fields else None, message)
-        return
-    if not isinstance(detail, dict):
-        detail = {None: detail}
-    for field, issues in detail.items():
+        problems = {exc.details.get("field"): [exc.message]}
+    for field, issues in problems.items():
         target = field if field in form.fields else None
-        for issue in issues if isinstance(issues, list) else [issues]:
-            form.add_error(target, str(issue))
+        for issue in issues:
+            form.add_error(target, issue)
 
 
-def refusal_message(exc: exceptions.APIException) -> str:
+# The refusals a form page answers with itself again (429, 503), rather than an error page.
+REFUSALS = (errors.RateLimited, errors.Unavailable)
+
+
+def refusal_status(exc: errors.RateLimited | errors.Unavailable) -> int:
+    return 429 if isinstance(exc, errors.RateLimited) else 503
+
+
+def refusal_message(exc: errors.RateLimited | errors.Unavailable) -> str:
     """Plain words for a limit reached or a service down."""
-    wait = getattr(exc, "wait", None)
-    if isinstance(exc, exceptions.Throttled) and wait:
-        minutes = max(1, round(wait / 60))
+    if isinstance(exc, errors.RateLimited):
+        minutes = max(1, round(exc.wait / 60))
         when = "a minute" if minutes == 1 else f"{minutes} minutes"
         return f"Too many attempts. Please wait {when} before trying again."
-    return str(exc.detail)
+    return exc.message
 
 
 def render_refusal(
-    request: HttpRequest, template: str, context: dict, exc: exceptions.APIException
+    request: HttpRequest,
+    template: str,
+    context: dict,
+    exc: errors.RateLimited | errors.Unavailable,
 ) -> HttpResponse:
     """The form page again, with the refusal on top, under the refusal's status (429, 503)."""
     response = render(
-        request,
-        template,
-        {**context, "refusal": refusal_message(exc)},
-        status=exc.status_code,
+        request, template, {**context, "refusal": refusal_message(exc)}, status=refusal_status(exc)
     )
-    wait = getattr(exc, "wait", None)
-    if wait is not None:
-        response["Retry-After"] = str(max(1, int(wait)))
+    return with_retry_after(response, exc)
+
+
+def with_retry_after(response: HttpResponse, exc: errors.DomainError) -> HttpResponse:
+    """`Retry-After` on the answer to a limit reached, as the API sends it."""
+    if isinstance(exc, errors.RateLimited):
+        response["Retry-After"] = str(max(1, int(exc.wait)))
     return response
 
 
@@ -81,8 +82,4 @@ def service_errors_as_pages() -> Iterator[None]:
     except errors.PermissionDenied as exc:
         raise PermissionDenied(exc.message) from None
     except errors.NotFound:
-        raise Http404() from None
-    except exceptions.PermissionDenied as exc:
-        raise PermissionDenied(str(exc.detail)) from None
-    except exceptions.NotFound:
         raise Http404() from None

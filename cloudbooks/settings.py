@@ -145,6 +145,24 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
+# --- The SDK test server ----------------------------------------------------------------------
+
+# `python3 dev.py sdk-server` turns this on for the throwaway server the SDKs' tests run
+# against: requests may then inject errors with the `CloudBooks-Test-Fault` header
+# (cloudbooks/api/testcontrols.py). Never in production: refused unless every allowed host is
+# a loopback name, and a system check warns whenever it is on (cloudbooks.W002).
+SDK_TEST_SERVER = env_bool("CLOUDBOOKS_SDK_TEST_SERVER", False)
+if SDK_TEST_SERVER:
+    _public_hosts = set(ALLOWED_HOSTS) - {"127.0.0.1", "localhost", "[::1]", "::1"}
+    if _public_hosts or not ALLOWED_HOSTS:
+        raise ImproperlyConfigured(
+            "CLOUDBOOKS_SDK_TEST_SERVER lets any client inject errors; it is for "
+            "`python3 dev.py sdk-server` on the loopback only, but DJANGO_ALLOWED_HOSTS allows "
+            f"{sorted(_public_hosts) or 'no host'}."
+        )
+    # Right after the request id and the access log: a fault is answered before anything else.
+    MIDDLEWARE.insert(2, "cloudbooks.api.testcontrols.FaultMiddleware")
+
 ROOT_URLCONF = "cloudbooks.urls"
 WSGI_APPLICATION = "cloudbooks.wsgi.application"
 ASGI_APPLICATION = "cloudbooks.asgi.application"
@@ -176,6 +194,12 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = 5
+if SDK_TEST_SERVER and DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The SDK test server serves SQLite from several threads: writers queue for the lock
+    # (BEGIN IMMEDIATE, up to 20 s) instead of failing with "database is locked".
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"transaction_mode": "IMMEDIATE", "timeout": 20}
+    )
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:

@@ -1,4 +1,7 @@
-"""The role matrix of SPEC §3, in one place, and the DRF permissions that apply it.
+"""The role matrix, in one place: who may do what in an organization.
+
+Plain Python, asked by the API's permission classes (`orgs/api/permissions.py`), the pages
+and the services alike.
 
 | may …                                              | member | admin | owner |
 |----------------------------------------------------|--------|-------|-------|
@@ -14,11 +17,9 @@ outsiders before any of this is asked.
 
 from __future__ import annotations
 
-import uuid
 from enum import StrEnum
 
-from rest_framework import exceptions, permissions
-
+from cloudbooks.errors import PermissionDenied
 from orgs.models import Role
 
 
@@ -52,9 +53,9 @@ def can(role: str | None, action: Action) -> bool:
 
 
 def require(role: str | None, action: Action) -> None:
-    """403 unless `role` may do `action`."""
+    """PermissionDenied (a 403) unless `role` may do `action`."""
     if not can(role, action):
-        raise exceptions.PermissionDenied(FORBIDDEN_MESSAGE)
+        raise PermissionDenied(FORBIDDEN_MESSAGE)
 
 
 def membership_change_action(*, current_role: str | None, new_role: str | None) -> Action:
@@ -79,66 +80,3 @@ def may_change_membership(
     if is_self and current_role is not None and new_role is None:
         return True
     return can(actor_role, membership_change_action(current_role=current_role, new_role=new_role))
-
-
-# --- DRF permissions -------------------------------------------------------------------------
-# Each runs after IsAuthenticated and KeyScopePermission, on an object (or organization) that
-# the view found in the caller's scope, so a failure here is a 403, never a leak.
-
-
-class RoleObjectPermission(permissions.BasePermission):
-    """An object annotated with `caller_role` by its scoped queryset; `actions` maps the view's
-    action to what it takes (anything unlisted is a read)."""
-
-    message = FORBIDDEN_MESSAGE
-    actions: dict[str, Action] = {}
-
-    def has_object_permission(self, request, view, obj) -> bool:
-        return can(obj.caller_role, self.actions.get(view.action, Action.READ))
-
-
-class OrganizationPermission(RoleObjectPermission):
-    actions = {
-        "update": Action.UPDATE_ORGANIZATION,
-        "partial_update": Action.UPDATE_ORGANIZATION,
-        "destroy": Action.DELETE_ORGANIZATION,
-    }
-
-
-class ProjectPermission(RoleObjectPermission):
-    """`caller_role` is the caller's role in the project's organization."""
-
-    actions = {
-        "update": Action.WRITE_PROJECTS,
-        "partial_update": Action.WRITE_PROJECTS,
-        "destroy": Action.DELETE_PROJECTS,
-    }
-
-
-class MembershipPermission(permissions.BasePermission):
-    """Members of the organization in the URL; `view.get_organization()` is 404 for outsiders.
-
-    This is the coarse check, made before the body is read so that a member gets 403 rather
-    than a validation error. Whether the change touches `owner` depends on the target and
-    the new role: `orgs.services` decides that, under the organization's lock.
-    """
-
-    message = FORBIDDEN_MESSAGE
-    actions = {
-        "create": Action.MANAGE_MEMBERS,
-        "partial_update": Action.MANAGE_MEMBERS,
-        "destroy": Action.MANAGE_MEMBERS,
-    }
-
-    def has_permission(self, request, view) -> bool:
-        role = view.get_organization().caller_role
-        if view.action == "destroy" and _is_self(request, view.kwargs.get(view.lookup_url_kwarg)):
-            return True  # leaving
-        return can(role, self.actions.get(view.action, Action.READ))
-
-
-def _is_self(request, user_id: str | None) -> bool:
-    try:
-        return uuid.UUID(str(user_id)) == request.user.pk
-    except ValueError:
-        return False

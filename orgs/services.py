@@ -15,10 +15,9 @@ import secrets
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Q, QuerySet
 from django.utils.text import slugify
-from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 
 from accounts.models import User
-from cloudbooks.api.exceptions import Conflict
+from cloudbooks.errors import Conflict, Invalid, NotFound, PermissionDenied
 from orgs import permissions
 from orgs.models import Membership, Organization, Role
 
@@ -209,7 +208,7 @@ def membership_remove(*, membership: Membership, by: User | None) -> None:
 
 def _check_role(role: str) -> None:
     if role not in Role.values:
-        raise ValidationError({"role": [f"Must be one of: {', '.join(Role.values)}"]})
+        raise Invalid("role", f"Must be one of: {', '.join(Role.values)}")
 
 
 def _lock(organization: Organization) -> Organization:

@@ -19,10 +19,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
-from rest_framework import exceptions
 
 from accounts.models import User
-from cloudbooks.api.exceptions import Conflict
+from cloudbooks.errors import Conflict, Invalid
 from cloudbooks.pages import add_service_errors, names_a_field, service_errors_as_pages
 from orgs import services
 from orgs.forms import MemberAddForm, MemberRoleForm, OrganizationForm
@@ -160,7 +159,7 @@ def render_organization(
 
 def _conflict(request: HttpRequest, organization: Organization, exc: Conflict) -> HttpResponse:
     """The organization page again, with what contradicts the current state, as a 409."""
-    messages.error(request, f"{exc.detail}.")
+    messages.error(request, f"{exc.message}.")
     organization = get_organization_for_user(request.user, organization.pk)
     return render_organization(request, organization, status=409)
 
@@ -180,7 +179,7 @@ def organizations(request: HttpRequest) -> HttpResponse:
                 slug=form.cleaned_data["slug"] or None,
                 description=form.cleaned_data["description"],
             )
-        except (exceptions.ValidationError, Conflict) as exc:
+        except (Invalid, Conflict) as exc:
             # A taken slug is a Conflict naming `slug`: shown next to the field.
             add_service_errors(form, exc)
         else:
@@ -212,7 +211,7 @@ def organization_edit(request: HttpRequest, org_id) -> HttpResponse:
                 slug=form.cleaned_data["slug"] or None,
                 description=form.cleaned_data["description"],
             )
-        except (exceptions.ValidationError, Conflict) as exc:
+        except (Invalid, Conflict) as exc:
             add_service_errors(form, exc)
         else:
             messages.success(request, "Organization settings saved.")
@@ -269,7 +268,7 @@ def member_add(request: HttpRequest, org_id) -> HttpResponse:
                     role=form.cleaned_data["role"],
                     by=request.user,
                 )
-        except (exceptions.ValidationError, Conflict) as exc:
+        except (Invalid, Conflict) as exc:
             if not names_a_field(exc):  # e.g. the last owner: about the organization
                 return _conflict(request, organization, exc)
             add_service_errors(form, exc)  # e.g. already a member: next to the email

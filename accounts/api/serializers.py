@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_field
 from rest_framework import serializers
 from rest_framework.settings import api_settings
 
-from accounts.models import User
+from accounts.models import ApiKeyScope, User
 from cloudbooks.api import fields
 
 EMAIL_ISSUE = "Must be a valid email address"
@@ -100,4 +101,91 @@ class TokenPairSerializer(serializers.Serializer):
 class LogoutSerializer(serializers.Serializer):
     refresh = fields.CharField(
         required=False, max_length=4096, help_text="Also end the login of this refresh token."
+    )
+
+
+# --- GET /v1/auth/whoami --------------------------------------------------------------------
+
+
+class AccessTokenCredentialSerializer(serializers.Serializer):
+    """The access token of a login (`POST /v1/auth/login`)."""
+
+    type = serializers.ChoiceField(choices=["access_token"])
+    id = serializers.UUIDField(help_text="The login's id: shared by every token it renews.")
+    scope = serializers.ChoiceField(
+        choices=["read_write"], help_text="Access tokens may always read and write."
+    )
+    created_at = serializers.DateTimeField(help_text="When the login started.")
+    expires_at = serializers.DateTimeField(help_text="When this access token expires.")
+
+    class Meta:
+        ref_name = "AccessTokenCredential"
+
+
+class ApiKeyCredentialSerializer(serializers.Serializer):
+    """An API key `sk_live_…`."""
+
+    type = serializers.ChoiceField(choices=["api_key"])
+    id = serializers.UUIDField(help_text="The API key's id.")
+    scope = serializers.ChoiceField(choices=ApiKeyScope.values)
+    created_at = serializers.DateTimeField()
+    expires_at = serializers.DateTimeField(
+        allow_null=True, help_text="When the key stops working; null: never."
+    )
+    name = serializers.CharField()
+    prefix = serializers.CharField(help_text="The key's first characters, for display.")
+    last_used_at = serializers.DateTimeField(
+        allow_null=True, help_text="Updated at most once a minute."
+    )
+
+    class Meta:
+        ref_name = "ApiKeyCredential"
+
+
+_CREDENTIAL_SHAPES = {
+    "access_token": AccessTokenCredentialSerializer,
+    "api_key": ApiKeyCredentialSerializer,
+}
+
+
+@extend_schema_field(
+    PolymorphicProxySerializer(
+        component_name="Credential",
+        serializers=list(_CREDENTIAL_SHAPES.values()),
+        resource_type_field_name="type",
+    )
+)
+class CredentialField(serializers.Field):
+    """The credential the request was authenticated with, in the shape its `type` names."""
+
+    def __init__(self, **kwargs) -> None:
+        kwargs["read_only"] = True
+        super().__init__(**kwargs)
+
+    def to_representation(self, credential: dict) -> dict:
+        return _CREDENTIAL_SHAPES[credential["type"]](credential).data
+
+
+class RateLimitSerializer(serializers.Serializer):
+    plan = serializers.CharField(help_text="The plan's slug.")
+    limit = serializers.IntegerField(
+        allow_null=True, help_text="Requests per clock hour; null on unlimited plans."
+    )
+    remaining = serializers.IntegerField(
+        allow_null=True, help_text="Requests left in this hour, after this one."
+    )
+    reset = serializers.IntegerField(
+        allow_null=True, help_text="Unix seconds when the hour's budget starts again."
+    )
+
+
+class WhoamiSerializer(serializers.Serializer):
+    user = UserSerializer()
+    credential = CredentialField()
+    rate_limit = RateLimitSerializer(
+        help_text=(
+            "The budget after this request, as its X-RateLimit-* headers say; `limit`, "
+            "`remaining` and `reset` are null on unlimited plans (and while the rate-limit "
+            "store is unreachable)."
+        )
     )

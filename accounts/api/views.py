@@ -1,19 +1,24 @@
-"""/v1/auth (login, refresh, logout) and /v1/users."""
+"""/v1/auth (login, refresh, logout, whoami) and /v1/users."""
 
 from __future__ import annotations
+
+import uuid
 
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
+from rest_framework_simplejwt.settings import api_settings as jwt_settings
+from rest_framework_simplejwt.utils import datetime_from_epoch
 
 from accounts import services, tokens
 from accounts.api import serializers
-from accounts.models import User
-from cloudbooks.api.ratelimits import client_network, login_limits
+from accounts.models import ApiKeyScope, TokenFamily, User
+from cloudbooks.api.authentication import Credential
 from cloudbooks.api.schema import ErrorSerializer
 from cloudbooks.api.viewsets import BaseAPIView, BaseViewSet, PublicAPIView
 from cloudbooks.http import no_store
+from cloudbooks.ratelimits import client_network, login_limits
 
 INVALID_CREDENTIALS = "Invalid email or password"
 
@@ -29,7 +34,7 @@ class LoginView(PublicAPIView):
     @no_store  # the body is a token pair
     def post(self, request):
         network = client_network(request)
-        login_limits().per_ip.hit(request, network)
+        login_limits().per_ip.hit(network)
         serializer = serializers.LoginSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         # The limits on wrong passwords live in the service, shared with /login.
@@ -98,6 +103,73 @@ class LogoutView(BaseAPIView):
         except tokens.InvalidToken as exc:
             raise exceptions.ValidationError({"refresh": [str(exc)]}) from None
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class WhoamiView(BaseAPIView):
+    """The caller, the credential this request used, and the rate-limit budget left.
+
+    What an SDK or a script asks first: which user a key belongs to, whether it is read-only
+    and when it expires, and how much of the hour's budget is left (the same numbers as
+    this response's `X-RateLimit-*` headers).
+    """
+
+    @extend_schema(
+        tags=["auth"],
+        operation_id="auth_whoami",
+        responses={200: serializers.WhoamiSerializer},
+        summary="Describe the caller, the credential used and the rate-limit budget",
+    )
+    def get(self, request):
+        user = request.user
+        # Left on the request by the plan throttle; none on unlimited plans (or without cache).
+        state = getattr(request._request, "rate_limit", None)
+        body = {
+            "user": user,
+            "credential": _describe_credential(request.auth),
+            "rate_limit": {
+                "plan": user.plan_id,
+                "limit": state.limit if state else None,
+                "remaining": state.remaining if state else None,
+                "reset": state.reset if state else None,
+            },
+        }
+        return Response(serializers.WhoamiSerializer(body).data)
+
+
+def _describe_credential(credential: Credential) -> dict:
+    """The fields of `credential` that whoami shows, by its kind."""
+    if credential.kind == "api_key":
+        key = credential.api_key
+        return {
+            "type": "api_key",
+            "id": key.pk,
+            "scope": key.scope,
+            "created_at": key.created_at,
+            "expires_at": key.expires_at,
+            "name": key.name,
+            "prefix": key.prefix,
+            "last_used_at": key.last_used_at,
+        }
+    token = credential.access_token
+    # The login (token family) the token was issued to: its id travels in the `fam` claim.
+    # Tokens minted outside a login carry none (only tests make them); they describe
+    # themselves: their own id and issue time.
+    family_id = token.get(tokens.FAMILY_CLAIM)
+    started = (
+        TokenFamily.objects.filter(pk=family_id).values_list("created_at", flat=True).first()
+        if family_id
+        else None
+    )
+    if started is None:
+        family_id = uuid.UUID(hex=token[jwt_settings.JTI_CLAIM])
+        started = datetime_from_epoch(token["iat"])
+    return {
+        "type": "access_token",
+        "id": family_id,
+        "scope": ApiKeyScope.READ_WRITE,
+        "created_at": started,
+        "expires_at": datetime_from_epoch(token["exp"]),
+    }
 
 
 class UserViewSet(BaseViewSet):

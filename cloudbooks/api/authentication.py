@@ -9,6 +9,10 @@ from rest_framework import authentication, exceptions
 
 from accounts import keys, services, tokens
 from accounts.models import ApiKey, ApiKeyScope, User
+from cloudbooks.api import testcontrols
+
+# What an expired access token is told (accounts.tokens.decode_access), for the test control.
+TEST_EXPIRED_MESSAGE = "Access token is invalid or expired"
 
 
 @dataclass(frozen=True)
@@ -49,6 +53,10 @@ class BearerAuthentication(authentication.BaseAuthentication):
             raise exceptions.AuthenticationFailed("Malformed bearer token") from None
         if raw.startswith(keys.KEY_PREFIX):
             user, credential = self._authenticate_key(raw)
+        elif testcontrols.expires_token(request):
+            # The SDK test server only (never on otherwise; cloudbooks/api/testcontrols.py):
+            # the client asked for this access token to count as expired, to test renewal.
+            raise exceptions.AuthenticationFailed(TEST_EXPIRED_MESSAGE)
         else:
             user, credential = self._authenticate_jwt(raw)
         # For the access log, which runs as Django middleware outside DRF's request.

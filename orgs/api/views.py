@@ -20,8 +20,8 @@ from cloudbooks.api.schema import ErrorSerializer
 from cloudbooks.api.viewsets import BaseViewSet, ModelViewSet
 from orgs import services
 from orgs.api import serializers
+from orgs.api.permissions import MembershipPermission, OrganizationPermission
 from orgs.models import Membership, Organization, Role
-from orgs.permissions import MembershipPermission, OrganizationPermission
 
 LAST_OWNER_409 = OpenApiResponse(
     ErrorSerializer, description="The organization would be left without an owner."

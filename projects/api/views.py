@@ -10,7 +10,8 @@ from rest_framework import exceptions
 from rest_framework.settings import api_settings
 
 from cloudbooks.api.viewsets import ModelViewSet
-from orgs.permissions import Action, ProjectPermission, require
+from orgs.api.permissions import ProjectPermission
+from orgs.permissions import Action, require
 from projects import services
 from projects.api import serializers
 from projects.models import Project

@@ -16,7 +16,7 @@ import time_machine
 from django.test import Client
 
 from accounts.models import User
-from cloudbooks.api import ratelimits
+from cloudbooks import ratelimits
 from tests.api.envelope import assert_envelope, assert_unauthorized
 from tests.factories import PASSWORD, client_for
 

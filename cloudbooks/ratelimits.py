@@ -1,7 +1,10 @@
 """Brute-force limits for credentials (login, sign-up), counted with django-ratelimit.
 
 These protect passwords, so they fail closed: if the cache cannot count, the attempt is
-refused (503), never let through uncounted. The plan budget (throttling.py) fails open.
+refused (`Unavailable`, a 503), never let through uncounted; the plan budget
+(`cloudbooks/api/throttling.py`) fails open instead. Framework-neutral like the services
+that call it: a refusal is a domain error (`RateLimited`, `Unavailable`), which the API and
+the pages each map once. Only `client_ip`/`client_network` read a request, for the views.
 """
 
 from __future__ import annotations
@@ -17,9 +20,11 @@ from django.core.cache import caches
 from django_ratelimit import core as ratelimit_core
 from django_ratelimit.core import get_usage
 
-from cloudbooks.api.exceptions import RateLimitExceeded, ServiceUnavailable
+from cloudbooks.errors import RateLimited, Unavailable
 
 logger = logging.getLogger(__name__)
+
+SIGN_IN_UNAVAILABLE = "Sign-in is temporarily unavailable. Please retry shortly."
 
 
 def client_ip(request) -> str:
@@ -86,10 +91,10 @@ class Limit:
     group: str
     rate: str
 
-    def usage(self, request, key: str, *, increment: bool) -> dict:
+    def usage(self, key: str, *, increment: bool) -> dict:
         try:
             usage = get_usage(
-                request,
+                None,  # the key is given, so django-ratelimit needs no request
                 group=self.group,
                 key=lambda _group, _request: key,
                 rate=self.rate,
@@ -97,19 +102,17 @@ class Limit:
             )
         except Exception:
             logger.error("Rate-limit cache unavailable for %s; refusing (fail closed)", self.group)
-            raise ServiceUnavailable(
-                "Sign-in is temporarily unavailable. Please retry shortly."
-            ) from None
+            raise Unavailable(SIGN_IN_UNAVAILABLE) from None
         if usage is not None and usage["limit"] == 0 and usage["time_left"] < 0:
             # django-ratelimit's own "the cache failed" answer. A time_left of -1 alone is not
             # one: a request counted as its window ends gets it too (the window's last second
             # ticks over while it is being counted), and must not be refused for it.
-            raise ServiceUnavailable("Sign-in is temporarily unavailable. Please retry shortly.")
+            raise Unavailable(SIGN_IN_UNAVAILABLE)
         return usage or {"count": 0, "limit": 0, "should_limit": False, "time_left": 0}
 
-    def hit(self, request, key: str) -> None:
-        """Count one attempt; 429 if that takes it over the limit."""
-        usage = self.usage(request, key, increment=True)
+    def hit(self, key: str) -> None:
+        """Count one attempt; RateLimited if that takes it over the limit."""
+        usage = self.usage(key, increment=True)
         if usage["should_limit"]:
             self._refuse(usage)
 
@@ -132,7 +135,7 @@ class Limit:
             key,
             ratelimit_core.ALL,
         )
-        usage = self.usage(None, key, increment=True)
+        usage = self.usage(key, increment=True)
         if usage["should_limit"]:
             self._refuse(usage)
         reservation._keys.append(cache_key)
@@ -142,11 +145,8 @@ class Limit:
         # django-ratelimit's window still holds during its last whole second (`time_left` 0),
         # so the first moment a retry is counted afresh is one second after it.
         wait = usage["time_left"] + 1
-        raise RateLimitExceeded(
-            wait=wait,
-            message="Too many attempts. Please wait before trying again.",
-            details={"retry_after": wait},
-        )
+        # The API adds "Try again in N seconds."; the pages say it in minutes.
+        raise RateLimited("Too many attempts.", wait=wait, details={"retry_after": wait})
 
 
 @dataclass(frozen=True)
