@@ -38,10 +38,8 @@ from cloudbooks_sdk import (
 
 from tests.sdk.scripted import ScriptedServer
 
-pytestmark = [
-    pytest.mark.slow,  # starts a server of its own (a fresh database, migrated)
-    pytest.mark.skip(reason="server feature pending: dev.py sdk-server, whoami, Idempotency-Key"),
-]
+# Starts a server of its own (a fresh database, migrated): seconds, more on a busy machine.
+pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[2]
 READY_SECONDS = 240

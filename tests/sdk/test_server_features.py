@@ -1,7 +1,5 @@
-"""The SDK against server features of issue #15: Idempotency-Key replay, GET /v1/auth/whoami.
-
-The whoami tests are skipped until that endpoint is on main: remove `whoami_pending` then.
-"""
+"""The SDK against server features of issue #15 on the live server: Idempotency-Key replay
+(also through a gateway that loses an answer) and GET /v1/auth/whoami."""
 
 from __future__ import annotations
 
@@ -22,7 +20,6 @@ from tests.sdk.conftest import live
 from tests.sdk.scripted import LosingProxy
 
 pytestmark = live
-whoami_pending = pytest.mark.skip(reason="server feature pending: GET /v1/auth/whoami")
 
 
 @pytest.fixture
@@ -62,7 +59,6 @@ def test_the_same_idempotency_key_twice_replays_the_first_answer(connect, owner)
     assert [o.id for o in client.organizations.list()] == [first.id]
 
 
-@whoami_pending
 def test_whoami_with_an_api_key_names_the_key_and_the_budget(connect, owner):
     row, key = make_api_key(owner, name="ci", scope=ApiKeyScope.READ_ONLY)
     who = connect(api_key=key).auth.whoami()
@@ -80,7 +76,6 @@ def test_whoami_with_an_api_key_names_the_key_and_the_budget(connect, owner):
     )
 
 
-@whoami_pending
 def test_whoami_with_a_login_names_an_access_token(base_url, owner):
     with Client(base_url=base_url) as client:
         client.login(owner.email, PASSWORD)
@@ -90,7 +85,6 @@ def test_whoami_with_a_login_names_an_access_token(base_url, owner):
     assert who.credential.expires_at is not None
 
 
-@whoami_pending
 def test_whoami_on_an_unlimited_plan_has_no_numbers(connect):
     client = connect(make_user(plan=Plan.objects.get(slug="enterprise")))
     budget = client.auth.whoami().rate_limit
