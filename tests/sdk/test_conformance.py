@@ -9,16 +9,10 @@ deletes his account), which comes last.
 
 from __future__ import annotations
 
-import json
-import select
-import signal
-import subprocess
-import sys
 import uuid
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from email.utils import parsedate_to_datetime
-from pathlib import Path
 
 import httpx
 import pytest
@@ -37,36 +31,20 @@ from cloudbooks_sdk import (
 )
 
 from tests.sdk.scripted import ScriptedServer
+from tests.sdk.test_sdk_server import start_sdk_server
 
 # Starts a server of its own (a fresh database, migrated): seconds, more on a busy machine.
 pytestmark = pytest.mark.slow
 
-ROOT = Path(__file__).resolve().parents[2]
-READY_SECONDS = 240
 FAULT = "CloudBooks-Test-Fault"
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory) -> Iterator[dict[str, str]]:
     """The line the SDK test server prints: base_url, Olive's and Pablo's credentials."""
-    stderr_path = tmp_path_factory.mktemp("sdk-server") / "stderr"
-    with open(stderr_path, "wb") as stderr:
-        process = subprocess.Popen(
-            [sys.executable, "dev.py", "sdk-server"],
-            cwd=ROOT,
-            stdout=subprocess.PIPE,
-            stderr=stderr,
-            text=True,
-        )
-    ready, _, _ = select.select([process.stdout], [], [], READY_SECONDS)
-    line = process.stdout.readline() if ready else ""
-    if not line:
-        process.kill()
-        process.wait()
-        pytest.fail(f"sdk-server printed nothing:\n{stderr_path.read_text()[-3000:]}")
-    yield json.loads(line)
-    process.send_signal(signal.SIGTERM)
-    assert process.wait(timeout=60) == 0
+    running = start_sdk_server(tmp_path_factory.mktemp("sdk-server"))
+    yield running.info
+    assert running.stop() == 0
 
 
 @pytest.fixture
