@@ -21,6 +21,7 @@ from cloudbooks_sdk import Client  # noqa: E402
 
 from accounts.models import User  # noqa: E402
 from tests.factories import make_api_key, make_user  # noqa: E402
+from tests.sdk.scripted import Reply, ScriptedServer  # noqa: E402
 
 # The live server's thread needs committed rows; the seeded plans come back for each test.
 live = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -75,3 +76,18 @@ def closed_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+@pytest.fixture
+def scripted() -> Iterator[Callable[..., ScriptedServer]]:
+    """scripted(*replies) -> a local server answering with those replies and recording requests."""
+    servers: list[ScriptedServer] = []
+
+    def start(*replies: Reply, default: Reply | None = None) -> ScriptedServer:
+        server = ScriptedServer(*replies, default=default)
+        servers.append(server)
+        return server
+
+    yield start
+    for server in servers:
+        server.close()

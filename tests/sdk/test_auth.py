@@ -1,4 +1,4 @@
-"""Credentials: API keys, Client.login with transparent token renewal, logout, rate-limit state."""
+"""Credentials: API keys, client.login() with transparent renewal, logout, rate-limit state."""
 
 from __future__ import annotations
 
@@ -25,8 +25,9 @@ def login(base_url, owner):
     clients: list[Client] = []
 
     def login(**options) -> Client:
-        client = Client.login(owner.email, PASSWORD, base_url=base_url, **options)
+        client = Client(base_url=base_url, **options)
         clients.append(client)
+        client.login(owner.email, PASSWORD)
         return client
 
     yield login
@@ -42,13 +43,14 @@ def raw_me(base_url: str, token: str) -> httpx.Response:
 def test_login_keeps_the_user_and_an_access_token(login, owner):
     client = login()
     assert client.user is not None and client.user.email == owner.email
+    assert client.last_response.request_id.startswith("req_")
     assert client.users.me().id == str(owner.pk)
     assert client.access_token and not client.access_token.startswith("sk_live_")
 
 
 def test_login_with_a_wrong_password_is_an_authentication_error(base_url, owner):
-    with pytest.raises(AuthenticationError) as caught:
-        Client.login(owner.email, "not the password", base_url=base_url)
+    with Client(base_url=base_url) as client, pytest.raises(AuthenticationError) as caught:
+        client.login(owner.email, "not the password")
     assert caught.value.status == 401
     assert caught.value.code == "unauthorized"
     assert caught.value.message == "Invalid email or password"

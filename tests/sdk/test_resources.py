@@ -12,8 +12,10 @@ from cloudbooks_sdk import (
     Member,
     NotFoundError,
     Organization,
+    Page,
     Project,
     PublicUser,
+    Role,
     User,
 )
 
@@ -52,9 +54,16 @@ def test_update_me_changes_only_the_given_fields(olive):
     assert olive.users.me().name == "Olive O."
 
 
+def test_replace_me_puts_every_field(olive):
+    me = olive.users.replace_me(name="Olive Replaced", email="olive@example.com")
+    assert (me.name, me.email) == ("Olive Replaced", "olive@example.com")
+    assert olive.users.me().email == "olive@example.com"
+
+
 def test_update_me_changes_the_password_with_the_current_one(olive, owner, base_url):
     olive.users.update_me(password="a whole new passphrase", current_password=PASSWORD)
-    with Client.login(owner.email, "a whole new passphrase", base_url=base_url) as fresh:
+    with Client(base_url=base_url) as fresh:
+        fresh.login(owner.email, "a whole new passphrase")
         assert fresh.users.me().email == owner.email
 
 
@@ -87,6 +96,10 @@ def test_organizations_create_get_update_list_delete(olive):
         "acme",
         "Ledgers",
     )
+
+    replaced = olive.organizations.replace(created.id, name="Acme Books", description="New")
+    assert (replaced.name, replaced.slug, replaced.description) == ("Acme Books", "acme", "New")
+    assert olive.organizations.replace(created.id, name="Acme Books").description == ""
 
     other = olive.organizations.create(name="Beta")
     assert [o.id for o in olive.organizations.list()] == [other.id, created.id]
@@ -137,6 +150,9 @@ def test_projects_create_get_update_list_delete(olive, org, owner):
     updated = olive.projects.update(project.id, description="Closing the books")
     assert (updated.name, updated.description) == ("Q3 close", "Closing the books")
 
+    replaced = olive.projects.replace(project.id, organization=org.id, name="Q3 closing")
+    assert (replaced.name, replaced.description) == ("Q3 closing", "")
+
     assert [p.id for p in olive.projects.list()] == [project.id]
     olive.projects.delete(project.id)
     with pytest.raises(NotFoundError):
@@ -151,20 +167,70 @@ def test_projects_list_filters_by_organization(olive, org):
     assert len(list(olive.projects.list())) == 2
 
 
-def test_lists_follow_the_cursors_lazily_page_by_page(olive, org):
+def requests_made(client: Client, since: int) -> int:
+    """How many requests the client made since its budget showed `since` remaining."""
+    return since - client.rate_limit.remaining
+
+
+def test_a_list_returns_its_first_page_and_iterates_every_page_lazily(olive, org):
     created = [olive.projects.create(organization=org.id, name=f"p{i}") for i in range(5)]
+    newest_first = [p.id for p in reversed(created)]
+    before = olive.rate_limit.remaining
 
     projects = olive.projects.list(organization=org.id, limit=2)
-    assert projects.pages_fetched == 0  # nothing is fetched before the iteration starts
-    first = next(projects)
-    assert projects.pages_fetched == 1
-    rest = list(projects)
+    assert isinstance(projects, Page)
+    assert [p.id for p in projects.data] == newest_first[:2]
+    assert projects.has_more and projects.next_cursor
+    assert requests_made(olive, before) == 1  # the first page only
 
-    assert projects.pages_fetched == 3  # 2 + 2 + 1
-    assert [p.id for p in [first, *rest]] == [p.id for p in reversed(created)]  # newest first
+    items = iter(projects)
+    assert [next(items).id, next(items).id] == newest_first[:2]
+    assert requests_made(olive, before) == 1  # the first page is not fetched again
+    assert next(items).id == newest_first[2]
+    assert requests_made(olive, before) == 2  # the second page, once it was reached
+    assert [p.id for p in items] == newest_first[3:]
+    assert requests_made(olive, before) == 3  # 2 + 2 + 1
 
 
-def test_an_empty_list_yields_nothing_after_one_request(olive):
+def test_a_list_can_be_iterated_again_from_its_first_page(olive, org):
+    created = [olive.projects.create(organization=org.id, name=f"p{i}") for i in range(3)]
+    projects = olive.projects.list(organization=org.id, limit=2)
+    first = [p.id for p in projects]
+    assert first == [p.id for p in reversed(created)]
+    assert [p.id for p in projects.auto_paging_iter()] == first
+    assert [p.id for p in projects.data] == first[:2]  # still the first page
+
+
+def test_next_page_walks_the_cursors_to_the_last_page(olive, org):
+    for i in range(3):
+        olive.projects.create(organization=org.id, name=f"p{i}")
+    first = olive.projects.list(organization=org.id, limit=2)
+    second = first.next_page()
+    assert second is not None and len(second.data) == 1
+    assert (second.has_more, second.next_cursor, second.next_page()) == (False, None, None)
+    assert [len(page.data) for page in first.iter_pages()] == [2, 1]
+
+
+def test_an_empty_list_is_one_empty_page(olive):
     projects = olive.projects.list(organization=str(uuid.uuid4()))
+    before = olive.rate_limit.remaining
+    assert (projects.data, projects.has_more, projects.next_cursor) == ([], False, None)
     assert list(projects) == []
-    assert projects.pages_fetched == 1
+    assert olive.rate_limit.remaining == before  # iterating asked nothing more
+
+
+def test_last_response_has_the_request_id_and_budget_of_a_successful_call(olive):
+    me = olive.users.me()
+    response = olive.last_response
+    assert response.status_code == 200
+    assert response.request_id.startswith("req_")
+    assert response.request_id == response.headers["X-Request-Id"]
+    assert response.rate_limit == olive.rate_limit and response.rate_limit.limit == 1000
+    assert response.http_response.json()["id"] == me.id
+    assert response.idempotent_replayed is False
+
+
+def test_member_roles_are_typed_literals(olive, org, member):
+    added = olive.organizations.members(org.id).add(email=member.email, role="admin")
+    role: Role = added.role
+    assert role == "admin"

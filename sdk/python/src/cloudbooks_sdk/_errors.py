@@ -65,7 +65,11 @@ class APITimeoutError(APIConnectionError):
 
 
 class InvalidRequestError(APIError):
-    """400: validation failed; `details["field"]` and `details["issue"]` name the first field."""
+    """400: validation failed; `details["field"]` and `details["issue"]` name the first field.
+
+    Also 422: an Idempotency-Key reused with another request (`details["field"]` is
+    "Idempotency-Key").
+    """
 
 
 class AuthenticationError(APIError):
@@ -105,7 +109,7 @@ class RateLimitError(APIError):
 
 
 class ServiceUnavailableError(APIError):
-    """503: the service is temporarily unavailable; retried automatically for safe methods."""
+    """503: the service is temporarily unavailable (retried before it is raised)."""
 
 
 _BY_STATUS: dict[int, type[APIError]] = {
@@ -114,6 +118,7 @@ _BY_STATUS: dict[int, type[APIError]] = {
     403: PermissionDeniedError,
     404: NotFoundError,
     409: ConflictError,
+    422: InvalidRequestError,
     429: RateLimitError,
     503: ServiceUnavailableError,
 }

@@ -1,17 +1,16 @@
-"""The API's resources: `client.users`, `client.organizations`, `client.projects`."""
+"""The API's resources: `client.auth`, `client.users`, `client.organizations`, `client.projects`.
+
+Each method is written once and serves `Client` and `AsyncClient` alike (see _operations.py):
+it only says what to send and how to read the answer. A POST takes `idempotency_key=`; left
+as None, the client makes one per call and sends the same one on every retry of that call.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, Generic
 
-from cloudbooks_sdk._pagination import ListIterator
-from cloudbooks_sdk.models import Member, Organization, Project, PublicUser, User
-
-if TYPE_CHECKING:
-    from cloudbooks_sdk._client import Client
-
-T = TypeVar("T")
+from cloudbooks_sdk._operations import C, Call, ListCall, Resource, endpoint, paginated
+from cloudbooks_sdk.models import Member, Organization, Project, PublicUser, Role, User, WhoAmI
 
 
 def _fields(**fields: Any) -> dict[str, Any]:
@@ -19,29 +18,23 @@ def _fields(**fields: Any) -> dict[str, Any]:
     return {name: value for name, value in fields.items() if value is not None}
 
 
-class _Resource:
-    def __init__(self, client: Client) -> None:
-        self._client = client
+class Auth(Resource[C], Generic[C]):
+    """/auth: who the current credential belongs to. (Login and logout are on the client.)"""
 
-    def _get(self, path: str, params: dict[str, Any] | None = None) -> Any:
-        return self._client._request("GET", path, params=params).json()
-
-    def _send(self, method: str, path: str, body: dict[str, Any]) -> Any:
-        return self._client._request(method, path, json=body).json()
-
-    def _delete(self, path: str) -> None:
-        self._client._request("DELETE", path)
-
-    def _list(self, path: str, parse: Callable[[Any], T], **params: Any) -> ListIterator[T]:
-        return ListIterator(lambda query: self._get(path, query), params, parse)
+    @endpoint
+    def whoami(self) -> Call[WhoAmI]:
+        """The caller, the credential in use (type, id, scope, expiry) and the plan's budget."""
+        return Call("GET", "auth/whoami", WhoAmI.from_dict)
 
 
-class Users(_Resource):
+class Users(Resource[C], Generic[C]):
     """/users: the caller's account, and users who share an organization with the caller."""
 
-    def me(self) -> User:
-        return User.from_dict(self._get("users/me"))
+    @endpoint
+    def me(self) -> Call[User]:
+        return Call("GET", "users/me", User.from_dict)
 
+    @endpoint
     def update_me(
         self,
         *,
@@ -49,41 +42,71 @@ class Users(_Resource):
         email: str | None = None,
         password: str | None = None,
         current_password: str | None = None,
-    ) -> User:
+    ) -> Call[User]:
         """Change the given fields; a new `password` needs the `current_password`."""
         body = _fields(name=name, email=email, password=password, current_password=current_password)
-        return User.from_dict(self._send("PATCH", "users/me", body))
+        return Call("PATCH", "users/me", User.from_dict, json=body)
 
-    def delete_me(self) -> None:
+    @endpoint
+    def replace_me(
+        self,
+        *,
+        name: str,
+        email: str,
+        password: str | None = None,
+        current_password: str | None = None,
+    ) -> Call[User]:
+        """Replace the account's fields (PUT): `name` and `email` are required."""
+        body = _fields(name=name, email=email, password=password, current_password=current_password)
+        return Call("PUT", "users/me", User.from_dict, json=body)
+
+    @endpoint
+    def delete_me(self) -> Call[None]:
         """Delete the account; its API keys and tokens stop working at once.
 
         Raises ConflictError while the caller is the only owner of an organization that has
         other members (`details["organizations"]` lists them).
         """
-        self._delete("users/me")
+        return Call.delete("users/me")
 
-    def get(self, user_id: str) -> PublicUser:
+    @endpoint
+    def get(self, user_id: str) -> Call[PublicUser]:
         """The caller, or a user sharing an organization with the caller (else NotFoundError)."""
-        return PublicUser.from_dict(self._get(f"users/{user_id}"))
+        return Call("GET", f"users/{user_id}", PublicUser.from_dict)
 
 
-class Organizations(_Resource):
+class Organizations(Resource[C], Generic[C]):
     """/organizations: those the caller belongs to."""
 
-    def list(self, *, limit: int | None = None) -> ListIterator[Organization]:
-        """Newest first, fetched `limit` (1-100) at a time as the iteration goes."""
-        return self._list("organizations", Organization.from_dict, limit=limit)
+    @paginated
+    def list(self, *, limit: int | None = None) -> ListCall[Organization]:
+        """Newest first, `limit` (1-100) a page."""
+        return ListCall("organizations", Organization.from_dict, {"limit": limit})
 
+    @endpoint
     def create(
-        self, *, name: str, slug: str | None = None, description: str | None = None
-    ) -> Organization:
+        self,
+        *,
+        name: str,
+        slug: str | None = None,
+        description: str | None = None,
+        idempotency_key: str | None = None,
+    ) -> Call[Organization]:
         """Create an organization; the caller becomes its owner."""
         body = _fields(name=name, slug=slug, description=description)
-        return Organization.from_dict(self._send("POST", "organizations", body))
+        return Call(
+            "POST",
+            "organizations",
+            Organization.from_dict,
+            json=body,
+            idempotency_key=idempotency_key,
+        )
 
-    def get(self, organization_id: str) -> Organization:
-        return Organization.from_dict(self._get(f"organizations/{organization_id}"))
+    @endpoint
+    def get(self, organization_id: str) -> Call[Organization]:
+        return Call("GET", f"organizations/{organization_id}", Organization.from_dict)
 
+    @endpoint
     def update(
         self,
         organization_id: str,
@@ -91,69 +114,114 @@ class Organizations(_Resource):
         name: str | None = None,
         slug: str | None = None,
         description: str | None = None,
-    ) -> Organization:
+    ) -> Call[Organization]:
         """Change the given fields (admins and owners)."""
         body = _fields(name=name, slug=slug, description=description)
-        return Organization.from_dict(self._send("PATCH", f"organizations/{organization_id}", body))
+        return Call("PATCH", f"organizations/{organization_id}", Organization.from_dict, json=body)
 
-    def delete(self, organization_id: str) -> None:
+    @endpoint
+    def replace(
+        self,
+        organization_id: str,
+        *,
+        name: str,
+        description: str = "",
+        slug: str | None = None,
+    ) -> Call[Organization]:
+        """Replace the organization's fields (PUT): a description left out becomes empty."""
+        body = _fields(name=name, description=description, slug=slug)
+        return Call("PUT", f"organizations/{organization_id}", Organization.from_dict, json=body)
+
+    @endpoint
+    def delete(self, organization_id: str) -> Call[None]:
         """Delete the organization and its projects (owners)."""
-        self._delete(f"organizations/{organization_id}")
+        return Call.delete(f"organizations/{organization_id}")
 
-    def members(self, organization_id: str) -> Members:
+    def members(self, organization_id: str) -> Members[C]:
         """The members of one organization: `client.organizations.members(id).list()`."""
         return Members(self._client, organization_id)
 
 
-class Members(_Resource):
+class Members(Resource[C], Generic[C]):
     """/organizations/{id}/members, addressed by user id."""
 
-    def __init__(self, client: Client, organization_id: str) -> None:
+    def __init__(self, client: C, organization_id: str) -> None:
         super().__init__(client)
         self.organization_id = organization_id
         self._path = f"organizations/{organization_id}/members"
 
-    def list(self, *, limit: int | None = None) -> ListIterator[Member]:
-        return self._list(self._path, Member.from_dict, limit=limit)
+    @paginated
+    def list(self, *, limit: int | None = None) -> ListCall[Member]:
+        return ListCall(self._path, Member.from_dict, {"limit": limit})
 
-    def get(self, user_id: str) -> Member:
-        return Member.from_dict(self._get(f"{self._path}/{user_id}"))
+    @endpoint
+    def get(self, user_id: str) -> Call[Member]:
+        return Call("GET", f"{self._path}/{user_id}", Member.from_dict)
 
-    def add(self, *, email: str, role: str = "member") -> Member:
+    @endpoint
+    def add(
+        self, *, email: str, role: Role = "member", idempotency_key: str | None = None
+    ) -> Call[Member]:
         """Add an existing user by email (admins and owners; only owners add owners)."""
-        return Member.from_dict(self._send("POST", self._path, {"email": email, "role": role}))
+        body = {"email": email, "role": role}
+        key = idempotency_key
+        return Call("POST", self._path, Member.from_dict, json=body, idempotency_key=key)
 
-    def update(self, user_id: str, *, role: str) -> Member:
+    @endpoint
+    def update(self, user_id: str, *, role: Role) -> Call[Member]:
         """Change a member's role. Demoting the last owner raises ConflictError."""
-        return Member.from_dict(self._send("PATCH", f"{self._path}/{user_id}", {"role": role}))
+        return Call("PATCH", f"{self._path}/{user_id}", Member.from_dict, json={"role": role})
 
-    def remove(self, user_id: str) -> None:
+    @endpoint
+    def remove(self, user_id: str) -> Call[None]:
         """Remove a member, or leave with your own user id (the last owner cannot: 409)."""
-        self._delete(f"{self._path}/{user_id}")
+        return Call.delete(f"{self._path}/{user_id}")
 
 
-class Projects(_Resource):
+class Projects(Resource[C], Generic[C]):
     """/projects: the projects of the caller's organizations."""
 
+    @paginated
     def list(
         self, *, organization: str | None = None, limit: int | None = None
-    ) -> ListIterator[Project]:
-        """Newest first, optionally of one organization, fetched `limit` at a time."""
-        return self._list("projects", Project.from_dict, organization=organization, limit=limit)
+    ) -> ListCall[Project]:
+        """Newest first, optionally of one organization, `limit` (1-100) a page."""
+        params = {"organization": organization, "limit": limit}
+        return ListCall("projects", Project.from_dict, params)
 
-    def create(self, *, organization: str, name: str, description: str = "") -> Project:
+    @endpoint
+    def create(
+        self,
+        *,
+        organization: str,
+        name: str,
+        description: str = "",
+        idempotency_key: str | None = None,
+    ) -> Call[Project]:
         body = {"organization": organization, "name": name, "description": description}
-        return Project.from_dict(self._send("POST", "projects", body))
+        key = idempotency_key
+        return Call("POST", "projects", Project.from_dict, json=body, idempotency_key=key)
 
-    def get(self, project_id: str) -> Project:
-        return Project.from_dict(self._get(f"projects/{project_id}"))
+    @endpoint
+    def get(self, project_id: str) -> Call[Project]:
+        return Call("GET", f"projects/{project_id}", Project.from_dict)
 
+    @endpoint
     def update(
         self, project_id: str, *, name: str | None = None, description: str | None = None
-    ) -> Project:
+    ) -> Call[Project]:
         body = _fields(name=name, description=description)
-        return Project.from_dict(self._send("PATCH", f"projects/{project_id}", body))
+        return Call("PATCH", f"projects/{project_id}", Project.from_dict, json=body)
 
-    def delete(self, project_id: str) -> None:
+    @endpoint
+    def replace(
+        self, project_id: str, *, organization: str, name: str, description: str = ""
+    ) -> Call[Project]:
+        """Replace the project's fields (PUT); `organization` must be the one it is in."""
+        body = {"organization": organization, "name": name, "description": description}
+        return Call("PUT", f"projects/{project_id}", Project.from_dict, json=body)
+
+    @endpoint
+    def delete(self, project_id: str) -> Call[None]:
         """Delete a project (admins and owners of its organization)."""
-        self._delete(f"projects/{project_id}")
+        return Call.delete(f"projects/{project_id}")
