@@ -80,21 +80,23 @@ module CloudBooks
   # 415 `unsupported_media_type`.
   class UnsupportedMediaTypeError < Error; end
 
-  # 429 `rate_limit_exceeded`: `retry_after` (seconds) and the budget from the headers.
+  # 429 `rate_limit_exceeded`: `retry_after` (seconds) and the plan budget's `limit`,
+  # `remaining` and `reset` (Unix seconds), from the X-RateLimit-* headers or else the
+  # envelope's details; nil when the answer gave none (a login limit, say).
   class RateLimitError < Error
-    # Seconds to wait, from Retry-After (nil if the answer had none).
+    # Seconds to wait, from Retry-After (else details.retry_after); nil if neither is given.
     def retry_after
-      RateLimit.parse_retry_after(headers["retry-after"])
+      RateLimit.parse_retry_after(headers["retry-after"]) || number(details["retry_after"])
     end
 
-    def limit = integer_header("x-ratelimit-limit")
-    def remaining = integer_header("x-ratelimit-remaining")
-    def reset = integer_header("x-ratelimit-reset")
+    def limit = number(headers["x-ratelimit-limit"] || details["limit"])
+    def remaining = number(headers["x-ratelimit-remaining"])
+    def reset = number(headers["x-ratelimit-reset"] || details["reset"])
 
     private
 
-    def integer_header(name)
-      Integer(headers[name], exception: false) if headers[name]
+    def number(value)
+      value.is_a?(Numeric) ? value : Integer(value.to_s, exception: false)
     end
   end
 
