@@ -36,12 +36,15 @@ class UnitTest < Minitest::Test
     assert_instance_of CloudBooks::RateLimitError, error
     assert_equal [600.0, 1000, 0, reset], [error.retry_after, error.limit, error.remaining, error.reset]
     assert_equal "req_1", error.request_id
+    assert_equal "Rate limit exceeded", error.message
   end
 
   def test_an_error_without_an_envelope_still_has_its_status
     error = CloudBooks::Error.from_response(status: 502, body: nil, headers: {"x-request-id" => "req_2"})
     assert_instance_of CloudBooks::APIError, error
     assert_equal [502, nil, {}, "req_2"], [error.status, error.code, error.details, error.request_id]
+    assert_equal "HTTP 502 from the CloudBooks API", error.message
+    assert_equal "#<CloudBooks::APIError: HTTP 502 from the CloudBooks API (502, request req_2)>", error.inspect
   end
 
   def test_unlimited_plans_have_no_rate_limit_state

@@ -17,11 +17,11 @@ module CloudBooks
       @headers = (headers || {}).freeze
     end
 
-    def to_s
-      parts = [super]
-      parts << "(#{status} #{code})" if status
-      parts << "[request #{request_id}]" if request_id
-      parts.join(" ")
+    # `message` is the envelope's sentence as is; the status, code and request id show here.
+    def inspect
+      about = [status, code].compact.join(" ")
+      about += ", request #{request_id}" if request_id
+      about.empty? ? "#<#{self.class.name}: #{message}>" : "#<#{self.class.name}: #{message} (#{about})>"
     end
 
     # The error for an HTTP answer, by status (the code is informative: the API may add codes).
