@@ -167,6 +167,22 @@ class RetriesTest < ScenarioTest
     assert_empty delays
   end
 
+  def test_a_refresh_is_retried_only_when_the_server_cannot_have_used_the_token
+    client, delays, events = recording(:olive_login)
+    events.clear
+
+    assert_nil client.auth.refresh(request_options: fault(503))
+    assert_equal [503, 200], events.map(&:status)
+    assert_equal [1.0], delays
+    assert_equal server["email"], client.users.me.email
+
+    events.clear
+    # The refresh is done, its answer lost: presenting the used token again would revoke the login.
+    error = assert_raises(CloudBooks::APIError) { client.auth.refresh(request_options: fault(502, after_view: true)) }
+    assert_equal 502, error.status
+    assert_equal [502], events.map(&:status)
+  end
+
   def test_renewal_is_shared_by_threads_that_find_the_token_expired_together
     events = Queue.new
     client = olive_login(on_request: ->(event) { events << event })

@@ -32,6 +32,9 @@ module CloudBooks
     DEFAULT_MAX_RETRIES = 2
     RETRYABLE_METHODS = %w[GET HEAD OPTIONS PUT DELETE].freeze
     RETRY_STATUSES = [429, 500, 502, 503, 504].freeze
+    # Answers and failures that say the request was not carried out (see `renew_locked`).
+    UNPROCESSED_STATUSES = [429, 503].freeze
+    NOT_SENT_ERRORS = [Errno::ECONNREFUSED, Net::OpenTimeout, SocketError].freeze
     # Renew the access token this long before it expires, so a request never races expiry.
     REFRESH_LEEWAY = 30.0
     REQUEST_OPTIONS = %i[headers idempotency_key max_retries timeout].freeze
@@ -144,16 +147,18 @@ module CloudBooks
     end
 
     # Renew the access token now, whatever its age.
-    def refresh_session # :nodoc:
+    def refresh_session(options = nil) # :nodoc:
       @session_lock.synchronize do
         raise Error, "refresh needs a client made by Client.login, not an API key" unless @session
 
-        renew_locked
+        renew_locked(options)
       end
     end
 
     # The decoded JSON of a successful answer; raises the Error for any other.
-    def execute(method, target, body: nil, query: nil, options: nil, authenticated: true) # :nodoc:
+    # `only_unprocessed`: retry only what the server cannot have carried out.
+    def execute(method, target, body: nil, query: nil, options: nil, authenticated: true, # :nodoc:
+                only_unprocessed: false)
       options = check_options(options)
       method = method.to_s.upcase
       uri = resolve(target, query)
@@ -173,7 +178,8 @@ module CloudBooks
           response, raw = transmit(method, uri, headers, payload, timeout)
         rescue *CONNECTION_ERRORS => e
           notify(method, uri, attempt, error: e)
-          if retryable && attempt < max_retries
+          unsent = NOT_SENT_ERRORS.any? { |klass| e.is_a?(klass) }
+          if retryable && attempt < max_retries && (unsent || !only_unprocessed)
             @sleep.call(backoff(attempt))
             attempt += 1
             next
@@ -189,7 +195,8 @@ module CloudBooks
           renew_after_refusal(bearer)
           next
         end
-        if RETRY_STATUSES.include?(response.status) && retryable && attempt < max_retries
+        retry_statuses = only_unprocessed ? UNPROCESSED_STATUSES : RETRY_STATUSES
+        if retry_statuses.include?(response.status) && retryable && attempt < max_retries
           delay = retry_delay(attempt, response)
           if delay
             @sleep.call(delay)
@@ -324,9 +331,13 @@ module CloudBooks
     end
 
     # Refresh tokens rotate and a reused one revokes the whole login, so this runs under the
-    # lock: two threads renewing at once would present the same refresh token twice.
-    def renew_locked
-      body = execute("POST", "auth/refresh", body: {refresh: @session.refresh}, authenticated: false)
+    # lock: two threads renewing at once would present the same refresh token twice. For the
+    # same reason a refresh is retried only when the server cannot have used the token (a 429
+    # or 503, a refused connection): the server never replays a refresh by its Idempotency-Key,
+    # so retrying one whose answer was lost would present a used token and end the login.
+    def renew_locked(options = nil)
+      body = execute("POST", "auth/refresh", body: {refresh: @session.refresh}, options: options,
+                                             authenticated: false, only_unprocessed: true)
       @session = Session.from_json(body)
     end
 

@@ -40,8 +40,8 @@ module CloudBooks
       end
 
       # Renew the access token now (it happens on its own: this is for the impatient).
-      def refresh
-        @client.refresh_session
+      def refresh(request_options: nil)
+        @client.refresh_session(request_options)
         nil
       end
 
