@@ -5,7 +5,7 @@
     python3 dev.py test    # set up, run the whole test suite
 
 Both create `.venv` and install the project with its dev tools into it when needed.
-Nothing here is configuration: the server reads the environment (README, SPEC §7).
+Nothing here is configuration: the server reads the environment (README, "Configuration").
 
 One more, for the SDKs' test suites rather than for everyday use (README, "The SDKs"):
 

@@ -138,7 +138,7 @@ class ApiKeyQuerySet(models.QuerySet):
 
 
 class ApiKey(models.Model):
-    """A long-lived credential `sk_live_…` that acts as its owner (SPEC §4).
+    """A long-lived credential `sk_live_…` that acts as its owner (docs/api.md, "API keys").
 
     Only a SHA-256 digest of the key is stored; the key itself exists in the one response
     that created it. Keys carry 190 bits of randomness, so a fast digest is as safe as a

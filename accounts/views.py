@@ -1,4 +1,4 @@
-"""Account pages of the dashboard: sign-up, sign-in, usage, API keys and profile (SPEC §6).
+"""Account pages of the dashboard: sign-up, sign-in, usage, API keys and profile (README).
 
 Small functions: check access, call the service the API calls too, render a template. Limits
 and rules raise the API's exceptions; `cloudbooks.pages` turns them into form errors and

@@ -1,7 +1,7 @@
 """CloudBooks settings.
 
 Every value that differs between a laptop and production is read from the environment here,
-and only here (SPEC §7), through helpers that fail loudly on a value they cannot read.
+and only here (README), through helpers that fail loudly on a value they cannot read.
 Unset, the project runs on SQLite and a local-memory cache with no set-up at all.
 """
 
@@ -314,7 +314,7 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SAMESITE = "Lax"
-# Sessions in the cache with the database behind it: shared by every process (SPEC §1).
+# Sessions in the cache with the database behind it: shared by every process (docs/architecture.md).
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # --- The API -------------------------------------------------------------------------------

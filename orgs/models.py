@@ -1,4 +1,4 @@
-"""Organizations and their members, each with a role (SPEC §3)."""
+"""Organizations and their members, each with a role (docs/api.md, "Organization roles")."""
 
 from __future__ import annotations
 

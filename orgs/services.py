@@ -273,7 +273,7 @@ def _authorize(
 
 @transaction.atomic
 def organizations_release_user(*, user: User) -> None:
-    """Prepare `user`'s organizations for the account's deletion (SPEC §3, `DELETE /users/me`).
+    """Prepare `user`'s organizations for the account's deletion (`DELETE /v1/users/me`).
 
     Refused (409, the organizations in `details`) while `user` is the only owner of an
     organization that has other members. Organizations where `user` is the only member are

@@ -1,4 +1,4 @@
-"""Projects: the work of an organization (SPEC §3)."""
+"""Projects: the work of an organization (docs/api.md, "Endpoints")."""
 
 from __future__ import annotations
 

@@ -19,7 +19,7 @@ class EmailField(fields.EmailField):
 
 
 def _timestamp(moment: datetime) -> str:
-    """What a DateTimeField writes: UTC (SPEC §2) in REST_FRAMEWORK's DATETIME_FORMAT."""
+    """What a DateTimeField writes: UTC (docs/api.md) in REST_FRAMEWORK's DATETIME_FORMAT."""
     return moment.astimezone(UTC).strftime(api_settings.DATETIME_FORMAT)
 
 

@@ -1,4 +1,4 @@
-"""The error envelope (SPEC §2): every error, from every layer, leaves through here.
+"""The error envelope (docs/api.md, "Errors"): every error, from every layer, leaves through here.
 
     {"error": {"code", "message", "details", "request_id"}}
 

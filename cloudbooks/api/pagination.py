@@ -1,4 +1,4 @@
-"""Cursor pagination for every list (SPEC §2): newest first, same cost at any depth."""
+"""Cursor pagination for every list (docs/api.md): newest first, same cost at any depth."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The plan budget (SPEC §5): requests per user per clock hour, shared by every process.
+"""The plan budget (docs/api.md): requests per user per clock hour, shared by every process.
 
 Counters live in the configured cache (Redis in production): one key per user and hour,
 `usage:<user id>:<hour start>`, incremented atomically. The same keys are the usage history

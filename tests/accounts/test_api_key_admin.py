@@ -1,4 +1,4 @@
-"""Staff manage API keys in the Django admin (SPEC §4): created once, never shown again."""
+"""Staff manage API keys in the Django admin (docs/api.md): created once, never shown again."""
 
 from __future__ import annotations
 

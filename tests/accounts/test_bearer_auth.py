@@ -1,4 +1,4 @@
-"""One Bearer scheme for access tokens and `sk_live_` keys (SPEC §2, §4): who gets in, and how
+"""One Bearer scheme for access tokens and `sk_live_` keys (docs/api.md): who gets in, and how
 cheaply. Every refusal is a 401 `unauthorized` with `WWW-Authenticate: Bearer`."""
 
 from __future__ import annotations

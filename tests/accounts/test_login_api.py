@@ -1,4 +1,4 @@
-"""`POST /v1/auth/login` (SPEC §3): the tokens it gives and the one answer it has for failure."""
+"""`POST /v1/auth/login` (docs/api.md): the tokens it gives, and its one answer for failure."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Brute-force limits on login (SPEC §3): per client IP and per email, failing closed."""
+"""Brute-force limits on login (docs/api.md): per client IP and per email, failing closed."""
 
 from __future__ import annotations
 

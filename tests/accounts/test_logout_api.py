@@ -1,4 +1,4 @@
-"""`POST /v1/auth/logout` (SPEC §3): the access token is refused at once, everywhere, durably."""
+"""`POST /v1/auth/logout` (docs/api.md): the login is refused at once, everywhere, durably."""
 
 from __future__ import annotations
 

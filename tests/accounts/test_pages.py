@@ -1,4 +1,4 @@
-"""The account pages: sign-up, sign-in, usage, API keys and profile (SPEC §6)."""
+"""The account pages: sign-up, sign-in, usage, API keys and profile (README, "The dashboard")."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""`POST /v1/auth/refresh` (SPEC §3): rotation, reuse detection, and who may refresh."""
+"""`POST /v1/auth/refresh` (docs/api.md): rotation, reuse detection, and who may refresh."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""`/v1/users/me` and `/v1/users/{id}` (SPEC §3)."""
+"""`/v1/users/me` and `/v1/users/{id}` (docs/api.md, "Endpoints")."""
 
 from __future__ import annotations
 

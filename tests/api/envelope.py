@@ -1,4 +1,4 @@
-"""Assertions about the error envelope (SPEC §2), shared by the API and accounts tests."""
+"""Assertions about the error envelope (docs/api.md), shared by the API and accounts tests."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The error envelope (SPEC §2), from every layer, through real HTTP requests."""
+"""The error envelope (docs/api.md, "Errors"), from every layer, through real HTTP requests."""
 
 from __future__ import annotations
 

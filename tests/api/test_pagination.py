@@ -1,4 +1,4 @@
-"""Cursor pagination, the default for every list (SPEC §2), on a test-only list of users."""
+"""Cursor pagination, the default for every list (docs/api.md), on a test-only list of users."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""`/v1` routes answer with and without a trailing slash, and never redirect (SPEC §2)."""
+"""`/v1` routes answer with and without a trailing slash, and never redirect (docs/api.md)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Security headers and HTTPS (SPEC §7) on real responses: API, pages and errors alike."""
+"""Security headers and HTTPS (README) on real responses: API, pages and errors alike."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The dashboard in a real browser: what a customer does, start to finish (SPEC §6)."""
+"""The dashboard in a real browser: what a customer does, start to finish (README)."""
 
 from __future__ import annotations
 

@@ -39,7 +39,7 @@ def role_of(organization, user) -> str | None:
     )
 
 
-# --- The role matrix (SPEC §3) ---------------------------------------------------------------
+# --- The role matrix (docs/api.md) ----------------------------------------------------------------
 # Acme has two owners (owner, co_owner), so no cell below runs into the last-owner rule.
 
 MEMBER_MATRIX = {

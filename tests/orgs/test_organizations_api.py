@@ -31,7 +31,7 @@ def org_url(organization) -> str:
     return f"{ORGS}/{organization.pk}"
 
 
-# --- The role matrix (SPEC §3) ---------------------------------------------------------------
+# --- The role matrix (docs/api.md) ----------------------------------------------------------------
 
 ORGANIZATION_MATRIX = {
     # action: (member, admin, owner, outsider)

@@ -37,7 +37,7 @@ def project(team):
     return make_project(team.organization, by=team.member, name="Rocket", description="Go up")
 
 
-# --- The role matrix (SPEC §3) ---------------------------------------------------------------
+# --- The role matrix (docs/api.md) ----------------------------------------------------------------
 
 PROJECT_MATRIX = {
     # action: (member, admin, owner, outsider)

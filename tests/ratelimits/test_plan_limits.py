@@ -1,4 +1,4 @@
-"""Plan budgets (SPEC §5) through real HTTP, on the configured cache (Redis in CI)."""
+"""Plan budgets (docs/api.md) through real HTTP, on the configured cache (Redis in CI)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The X-RateLimit headers (SPEC §5) and Retry-After."""
+"""The X-RateLimit headers (docs/api.md, "Rate limits") and Retry-After."""
 
 from __future__ import annotations
 
