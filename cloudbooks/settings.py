@@ -354,6 +354,13 @@ SIMPLE_JWT = {
     "USER_ID_CLAIM": "user_id",
 }
 
+# The official SDKs, listed on /docs (the schema's description) and in the README; one row per
+# folder in sdk/ (tests/api/test_schema.py fails on a folder missing here).
+OFFICIAL_SDKS = [
+    ("Python", "pip install cloudbooks-sdk", "sdk/python"),
+    ("Ruby", "gem install cloudbooks", "sdk/ruby"),
+]
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "CloudBooks API",
     "DESCRIPTION": """
@@ -377,9 +384,17 @@ and `RateLimit` fields; over the limit the answer is 429 `rate_limit_exceeded` w
 **Lists** are cursor-paginated, newest first: `?limit=` (1–100, default 20) and the `next` and
 `previous` URLs of the response.
 
-**Python SDK.** `pip install` [`cloudbooks-sdk`](https://pypi.org/project/cloudbooks-sdk/):
-typed resources, lazy pagination, token renewal and retries (`sdk/python/` in the repository).
-""",
+**Idempotent writes.** Every `POST` takes an optional `Idempotency-Key` (1–255 printable
+ASCII characters): a repeat with the same key and body answers the first answer again, with
+`Idempotent-Replayed: true`, and writes nothing twice.
+
+**Official SDKs**, each in the repository's `sdk/<language>/`, tested against a live server:
+
+"""
+    + "\n".join(
+        f"- **{name}**: `{install}` (`{folder}/`)" for name, install, folder in OFFICIAL_SDKS
+    )
+    + "\n",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     # The schema and /docs are public: no credentials read, no budget spent.

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from html.parser import HTMLParser
+from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import pytest
@@ -404,3 +405,19 @@ def test_docs_are_served_with_only_our_own_assets(live_server):
         text = requests.get(urljoin(live_server.url, url), timeout=10).text
         for cdn in ("unpkg.com", "jsdelivr.net", "cdnjs.cloudflare.com", "googleapis.com"):
             assert cdn not in text, (url, cdn)
+
+
+def test_docs_and_the_readme_list_every_sdk_in_the_repository(client, settings):
+    """Each sdk/<language>/ with a README is an official SDK: /docs and the README name it."""
+    root = Path(settings.BASE_DIR)
+    folders = sorted(f"sdk/{path.parent.name}" for path in (root / "sdk").glob("*/README.md"))
+    assert folders, "no SDK found"
+    listed = sorted(folder for _, _, folder in settings.OFFICIAL_SDKS)
+    assert listed == folders
+    description = client.get("/v1/openapi.json").json()["info"]["description"]
+    readme = (root / "README.md").read_text()
+    guide = (root / "docs" / "api.md").read_text()
+    for name, install, folder in settings.OFFICIAL_SDKS:
+        assert f"`{install}` (`{folder}/`)" in description, name
+        assert f"]({folder}/README.md)" in readme, name
+        assert f"](../{folder}/README.md)" in guide, name
