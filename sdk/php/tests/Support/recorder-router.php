@@ -26,10 +26,10 @@ if ($path === '/v1/projects' && !isset($_GET['cursor'])) {
     echo json_encode(['next' => "{$other}/v1/projects?cursor=abc&limit=1", 'previous' => null, 'results' => [$project('first')]]);
 } elseif ($path === '/v1/projects') {
     echo json_encode(['next' => null, 'previous' => null, 'results' => [$project('second')]]);
-} elseif ($path === '/slow') {
+} elseif (str_ends_with($path, '/slow')) {
     sleep(3);
     echo '{}';
-} elseif ($path === '/redirect') {
+} elseif (str_ends_with($path, '/redirect')) {
     http_response_code(302);
     header("Location: {$other}/v1/after-redirect");
     echo '{}';
