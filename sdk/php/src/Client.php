@@ -48,6 +48,9 @@ final class Client
     /** Repeating these has the same effect as sending them once; PATCH bodies set values. */
     private const IDEMPOTENT_METHODS = ['GET', 'HEAD', 'OPTIONS', 'PUT', 'PATCH', 'DELETE'];
     private const RETRY_STATUSES = [429, 500, 502, 503, 504];
+    /** Answers and failures after which the request surely did not run (a refresh may be repeated). */
+    private const NOT_RUN_STATUSES = [429, 503];
+    private const NOT_SENT_ERRNOS = [\CURLE_COULDNT_CONNECT, \CURLE_COULDNT_RESOLVE_HOST];
 
     public readonly UserService $users;
     public readonly OrganizationService $organizations;
@@ -196,7 +199,8 @@ final class Client
      */
     public function refreshSession(): void
     {
-        $session = $this->session ?? throw new InvalidArgumentException('This client has no login to renew; use Client::login()');
+        $session = $this->session
+            ?? throw new InvalidArgumentException('This client has no login to renew; use Client::login()');
         $response = $this->request('POST', 'auth/refresh', [
             'json' => ['refresh' => $session->refreshToken],
             'auth' => false,
@@ -270,7 +274,10 @@ final class Client
         if (array_key_exists('json', $options)) {
             $json = $options['json'];
             // An empty PHP array is an empty JSON object here: bodies are objects.
-            $body = json_encode($json === [] ? new \stdClass() : $json, \JSON_THROW_ON_ERROR | \JSON_UNESCAPED_SLASHES | \JSON_UNESCAPED_UNICODE | \JSON_PRESERVE_ZERO_FRACTION);
+            $body = json_encode(
+                $json === [] ? new \stdClass() : $json,
+                \JSON_THROW_ON_ERROR | \JSON_UNESCAPED_SLASHES | \JSON_UNESCAPED_UNICODE | \JSON_PRESERVE_ZERO_FRACTION,
+            );
             $headers['content-type'] ??= 'Content-Type: application/json';
         } elseif (isset($options['body'])) {
             if (!is_string($options['body'])) {
@@ -310,7 +317,7 @@ final class Client
             try {
                 $response = $this->send($method, $url, array_values($sent), $body, $timeout);
             } catch (ConnectionException $e) {
-                $safe = !$rotates || in_array($e->getCurlErrno(), [\CURLE_COULDNT_CONNECT, \CURLE_COULDNT_RESOLVE_HOST], true);
+                $safe = !$rotates || in_array($e->getCurlErrno(), self::NOT_SENT_ERRNOS, true);
                 if ($retryable && $safe && $attempt < $maxRetries) {
                     ($this->sleep)($this->backoffDelay($attempt));
                     ++$attempt;
@@ -328,8 +335,9 @@ final class Client
                 }
                 continue;
             }
-            $safe = !$rotates || in_array($response->status, [429, 503], true);
-            if ($retryable && $safe && $attempt < $maxRetries && in_array($response->status, self::RETRY_STATUSES, true)) {
+            $safe = !$rotates || in_array($response->status, self::NOT_RUN_STATUSES, true);
+            $retryStatus = in_array($response->status, self::RETRY_STATUSES, true);
+            if ($retryable && $safe && $retryStatus && $attempt < $maxRetries) {
                 $delay = $this->retryDelay($attempt, $response);
                 if ($delay !== null) {
                     ($this->sleep)($delay);
@@ -455,10 +463,11 @@ final class Client
         if (!is_string($content)) {
             $errno = curl_errno($curl);
             $error = curl_error($curl);
+            $what = "{$method} {$url}: {$error}";
             if ($errno === \CURLE_OPERATION_TIMEDOUT) {
-                throw new TimeoutException("The CloudBooks API did not answer in time ({$method} {$url}): {$error}", $errno);
+                throw new TimeoutException("No answer in time from the CloudBooks API ({$what})", $errno);
             }
-            throw new ConnectionException("Could not reach the CloudBooks API ({$method} {$url}): {$error}", $errno);
+            throw new ConnectionException("Could not reach the CloudBooks API ({$what})", $errno);
         }
 
         /** @var array<string, list<string>> $received */

@@ -21,7 +21,8 @@ final class AccountDeletionTest extends TestCase
         $error = self::thrown(fn () => $this->pablo());
         self::assertInstanceOf(AuthenticationException::class, $error);
         $oldToken = new Client($this->options(['api_key' => $access]));
-        self::assertApiError(self::thrown(fn () => $oldToken->users->me()), AuthenticationException::class, 401, 'unauthorized', $oldToken);
+        $error = self::thrown(fn () => $oldToken->users->me());
+        self::assertApiError($error, AuthenticationException::class, 401, 'unauthorized', $oldToken);
         $oldRefresh = Client::fromTokens($access, $refresh, $this->options());
         self::assertInstanceOf(AuthenticationException::class, self::thrown(fn () => $oldRefresh->auth->refresh()));
     }

@@ -103,7 +103,8 @@ final class ErrorsTest extends TestCase
         $org = $this->newOrganization($olive);
         $description = str_repeat('x', (int) (1.1 * 1024 * 1024));
 
-        $error = self::thrown(fn () => $olive->projects->create(['organization' => $org->id, 'name' => 'Huge', 'description' => $description]));
+        $huge = ['organization' => $org->id, 'name' => 'Huge', 'description' => $description];
+        $error = self::thrown(fn () => $olive->projects->create($huge));
 
         self::assertApiError($error, PayloadTooLargeException::class, 413, 'payload_too_large', $olive);
         self::assertSame([], $olive->projects->list(['organization' => $org->id])->toArray());
@@ -113,7 +114,8 @@ final class ErrorsTest extends TestCase
     {
         $olive = $this->olive();
 
-        $error = self::thrown(fn () => $olive->request('POST', 'projects', ['body' => 'a project, please', 'headers' => ['Content-Type' => 'text/plain']]));
+        $plainText = ['body' => 'a project, please', 'headers' => ['Content-Type' => 'text/plain']];
+        $error = self::thrown(fn () => $olive->request('POST', 'projects', $plainText));
 
         self::assertApiError($error, UnsupportedMediaTypeException::class, 415, 'unsupported_media_type', $olive);
     }
@@ -127,7 +129,8 @@ final class ErrorsTest extends TestCase
         $first = $olive->projects->create(['organization' => $org->id, 'name' => 'Once'], ['idempotency_key' => $key]);
         self::assertFalse($olive->getLastResponse()?->idempotentReplayed);
 
-        $error = self::thrown(fn () => $olive->projects->create(['organization' => $org->id, 'name' => 'Twice'], ['idempotency_key' => $key]));
+        $twice = ['organization' => $org->id, 'name' => 'Twice'];
+        $error = self::thrown(fn () => $olive->projects->create($twice, ['idempotency_key' => $key]));
         self::assertApiError($error, InvalidRequestException::class, 422, 'invalid_request', $olive);
         \assert($error instanceof ApiException);
         self::assertSame('Idempotency-Key', $error->getDetails()['field']);

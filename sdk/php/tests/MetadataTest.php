@@ -32,7 +32,8 @@ final class MetadataTest extends TestCase
         self::assertSame($second->remaining, $whoami->rateLimit->remaining);
         self::assertSame($second->reset, $whoami->rateLimit->reset);
 
-        $olive->projects->get($olive->projects->create(['organization' => $this->newOrganization($olive)->id, 'name' => 'Counted'])->id);
+        $org = $this->newOrganization($olive);
+        $olive->projects->get($olive->projects->create(['organization' => $org->id, 'name' => 'Counted'])->id);
         self::assertSame($second->remaining - 3, $olive->getRateLimit()?->remaining);
         $olive->users->me();
         self::assertSame($second->remaining - 4, $olive->getRateLimit()?->remaining);

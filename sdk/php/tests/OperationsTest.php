@@ -102,7 +102,10 @@ final class OperationsTest extends TestCase
         self::assertSame('Closing the books', $updated->description);
         self::assertSame('Q3 close', $updated->name);
 
-        $replaced = $olive->projects->replace($project->id, ['organization' => $org->id, 'name' => 'Q4 close', 'description' => '']);
+        $replaced = $olive->projects->replace(
+            $project->id,
+            ['organization' => $org->id, 'name' => 'Q4 close', 'description' => ''],
+        );
         self::assertSame('Q4 close', $replaced->name);
         self::assertSame('', $replaced->description);
 

@@ -20,7 +20,9 @@ final class RetriesTest extends TestCase
     /** @return list<string> names of the organization's projects */
     private function projectNames(Client $client, string $organizationId): array
     {
-        return array_map(fn (Project $p) => $p->name, $client->projects->list(['organization' => $organizationId])->toArray());
+        $projects = $client->projects->list(['organization' => $organizationId])->toArray();
+
+        return array_map(fn (Project $p) => $p->name, $projects);
     }
 
     public function testS28ARetriedPostSendsTheSameIdempotencyKeyAndCreatesOneObject(): void
@@ -29,13 +31,19 @@ final class RetriesTest extends TestCase
         $org = $this->newOrganization($olive);
 
         // 1. The first attempt is refused before it runs; the retry creates the project.
-        $project = $olive->projects->create(['organization' => $org->id, 'name' => 'Refused once'], self::fault('503;times=1'));
+        $project = $olive->projects->create(
+            ['organization' => $org->id, 'name' => 'Refused once'],
+            self::fault('503;times=1'),
+        );
         self::assertCount(1, $this->delays);
         self::assertSame(['Refused once'], $this->projectNames($olive, $org->id));
 
         // 2. The first attempt runs but its answer is lost; the retry, with the same key, is
         //    answered with the saved answer: the same project, made once.
-        $lost = $olive->projects->create(['organization' => $org->id, 'name' => 'Answer lost'], self::fault('503;times=1', ';after-view'));
+        $lost = $olive->projects->create(
+            ['organization' => $org->id, 'name' => 'Answer lost'],
+            self::fault('503;times=1', ';after-view'),
+        );
         self::assertCount(2, $this->delays);
         self::assertTrue($olive->getLastResponse()?->idempotentReplayed);
         $projects = $olive->projects->list(['organization' => $org->id])->toArray();
@@ -136,7 +144,11 @@ final class RetriesTest extends TestCase
 
         // PATCH sets the fields it sends: repeating it changes nothing more, so it is retried.
         $project = $olive->projects->create(['organization' => $org->id, 'name' => 'Patched']);
-        $updated = $olive->projects->update($project->id, ['description' => 'Twice is once'], self::fault('503;times=1'));
+        $updated = $olive->projects->update(
+            $project->id,
+            ['description' => 'Twice is once'],
+            self::fault('503;times=1'),
+        );
         self::assertSame('Twice is once', $updated->description);
         self::assertCount(1, $this->delays);
     }

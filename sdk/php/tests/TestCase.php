@@ -66,7 +66,9 @@ abstract class TestCase extends \PHPUnit\Framework\TestCase
     {
         $hex = bin2hex(random_bytes(16));
 
-        return sprintf('%s-%s-4%s-a%s-%s', substr($hex, 0, 8), substr($hex, 8, 4), substr($hex, 13, 3), substr($hex, 17, 3), substr($hex, 20, 12));
+        $parts = [substr($hex, 0, 8), substr($hex, 8, 4), substr($hex, 13, 3), substr($hex, 17, 3), substr($hex, 20)];
+
+        return vsprintf('%s-%s-4%s-a%s-%s', $parts);
     }
 
     /** A `CloudBooks-Test-Fault` header with a fresh id. */

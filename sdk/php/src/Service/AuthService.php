@@ -4,6 +4,7 @@ declare(strict_types=1);
 
 namespace CloudBooks\Service;
 
+use CloudBooks\Exception\ApiException;
 use CloudBooks\Model\User;
 use CloudBooks\Model\Whoami;
 
@@ -18,10 +19,10 @@ final class AuthService extends AbstractService
      */
     public function login(string $email, string $password, array $options = []): User
     {
-        $body = $this->sendJson('POST', 'auth/login', ['email' => $email, 'password' => $password], ['auth' => false] + $options);
-        $this->client->startSession($body);
+        $credentials = ['email' => $email, 'password' => $password];
+        $this->client->startSession($this->sendJson('POST', 'auth/login', $credentials, ['auth' => false] + $options));
 
-        return $this->client->getUser() ?? User::fromArray([]);
+        return $this->client->getUser() ?? throw new ApiException("The API's login answer has no 'user'");
     }
 
     /**
@@ -42,7 +43,8 @@ final class AuthService extends AbstractService
     public function logout(array $options = []): void
     {
         $refresh = $this->client->getRefreshToken();
-        $this->client->request('POST', 'auth/logout', ($refresh === null ? [] : ['json' => ['refresh' => $refresh]]) + $options);
+        $body = $refresh === null ? [] : ['json' => ['refresh' => $refresh]];
+        $this->client->request('POST', 'auth/logout', $body + $options);
         $this->client->endSession();
     }
 

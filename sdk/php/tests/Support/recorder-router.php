@@ -16,14 +16,16 @@ header('Content-Type: application/json');
 header('X-Request-Id: req_recorder');
 
 $project = static fn (string $name): array => [
-    'id' => '00000000-0000-4000-8000-00000000000' . strlen($name), 'organization' => '00000000-0000-4000-8000-000000000000',
+    'id' => '00000000-0000-4000-8000-00000000000' . strlen($name),
+    'organization' => '00000000-0000-4000-8000-000000000000',
     'name' => $name, 'description' => '', 'created_by' => null,
     'created_at' => '2020-01-01T00:00:00.000000Z', 'updated_at' => '2020-01-01T00:00:00.000000Z',
 ];
 
 if ($path === '/v1/projects' && !isset($_GET['cursor'])) {
     // A first page whose next link names another origin.
-    echo json_encode(['next' => "{$other}/v1/projects?cursor=abc&limit=1", 'previous' => null, 'results' => [$project('first')]]);
+    $next = "{$other}/v1/projects?cursor=abc&limit=1";
+    echo json_encode(['next' => $next, 'previous' => null, 'results' => [$project('first')]]);
 } elseif ($path === '/v1/projects') {
     echo json_encode(['next' => null, 'previous' => null, 'results' => [$project('second')]]);
 } elseif (str_ends_with($path, '/slow')) {
