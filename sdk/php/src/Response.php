@@ -35,13 +35,24 @@ final class Response
         return $this->headers[strtolower($name)][0] ?? null;
     }
 
-    /** The decoded JSON body; null for an empty body (204). */
+    /** The decoded JSON body; null for an empty body (204). An ApiException if it is not JSON. */
     public function json(): mixed
     {
         if ($this->body === '') {
             return null;
         }
 
-        return json_decode($this->body, true, 512, \JSON_THROW_ON_ERROR);
+        try {
+            return json_decode($this->body, true, 512, \JSON_THROW_ON_ERROR);
+        } catch (\JsonException $e) {
+            // A proxy's HTML page, say: still an error of the SDK's one hierarchy.
+            throw new Exception\ApiException(
+                "The answer (status {$this->status}) is not JSON: {$e->getMessage()}",
+                requestId: $this->requestId,
+                headers: $this->headers,
+                body: $this->body,
+                previous: $e,
+            );
+        }
     }
 }

@@ -5,6 +5,7 @@ declare(strict_types=1);
 namespace CloudBooks\Tests;
 
 use CloudBooks\Client;
+use CloudBooks\Exception\ApiException;
 use CloudBooks\Exception\AuthenticationException;
 use CloudBooks\Exception\ConnectionException;
 use CloudBooks\Exception\InvalidArgumentException;
@@ -89,6 +90,25 @@ final class ClientTest extends TestCase
             self::assertNull($client->getRateLimit());
         } finally {
             $unlimited->stop();
+        }
+    }
+
+    public function testAnAnswerThatIsNotJsonOrNotTheExpectedObjectIsAnApiException(): void
+    {
+        $stranger = new Recorder(Recorder::freePort());
+        try {
+            $client = new Client($this->options(['api_key' => 'sk_live_x', 'base_url' => "{$stranger->origin}/v1"]));
+
+            $error = self::thrown(fn () => $client->request('GET', 'not-json')->json());
+            self::assertInstanceOf(ApiException::class, $error);
+            self::assertSame('<html>Bad gateway</html>', $error->getBody());
+
+            // {"ok": true} where a user was expected: the SDK says so, no TypeError.
+            $error = self::thrown(fn () => $client->users->me());
+            self::assertInstanceOf(ApiException::class, $error);
+            self::assertStringContainsString("'id'", $error->getMessage());
+        } finally {
+            $stranger->stop();
         }
     }
 

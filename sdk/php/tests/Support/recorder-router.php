@@ -35,6 +35,9 @@ if ($path === '/v1/projects' && !isset($_GET['cursor'])) {
     http_response_code(302);
     header("Location: {$other}/v1/after-redirect");
     echo '{}';
+} elseif (str_ends_with($path, '/not-json')) {
+    header('Content-Type: text/html');
+    echo '<html>Bad gateway</html>';
 } else {
     echo '{"ok": true}';
 }
