@@ -48,6 +48,8 @@ final class Client
     /** Repeating these has the same effect as sending them once; PATCH bodies set values. */
     private const IDEMPOTENT_METHODS = ['GET', 'HEAD', 'OPTIONS', 'PUT', 'PATCH', 'DELETE'];
     private const RETRY_STATUSES = [429, 500, 502, 503, 504];
+    private const JSON_FLAGS = \JSON_THROW_ON_ERROR | \JSON_UNESCAPED_SLASHES | \JSON_UNESCAPED_UNICODE
+        | \JSON_PRESERVE_ZERO_FRACTION;
     /** Answers and failures after which the request surely did not run (a refresh may be repeated). */
     private const NOT_RUN_STATUSES = [429, 503];
     private const NOT_SENT_ERRNOS = [\CURLE_COULDNT_CONNECT, \CURLE_COULDNT_RESOLVE_HOST];
@@ -274,10 +276,14 @@ final class Client
         if (array_key_exists('json', $options)) {
             $json = $options['json'];
             // An empty PHP array is an empty JSON object here: bodies are objects.
-            $body = json_encode(
-                $json === [] ? new \stdClass() : $json,
-                \JSON_THROW_ON_ERROR | \JSON_UNESCAPED_SLASHES | \JSON_UNESCAPED_UNICODE | \JSON_PRESERVE_ZERO_FRACTION,
-            );
+            try {
+                $body = json_encode(
+                    $json === [] ? new \stdClass() : $json,
+                    self::JSON_FLAGS,
+                );
+            } catch (\JsonException $e) {
+                throw new InvalidArgumentException("The body cannot be sent as JSON: {$e->getMessage()}", 0, $e);
+            }
             $headers['content-type'] ??= 'Content-Type: application/json';
         } elseif (isset($options['body'])) {
             if (!is_string($options['body'])) {

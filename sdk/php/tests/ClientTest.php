@@ -53,6 +53,10 @@ final class ClientTest extends TestCase
             self::assertInstanceOf(InvalidArgumentException::class, self::thrown(fn () => new Client($options)));
         }
         $client = $this->olive();
+        self::assertInstanceOf(
+            InvalidArgumentException::class,
+            self::thrown(fn () => $client->users->update(['name' => "\xB1\x31"])), // not UTF-8
+        );
         foreach ([['retries' => 1], ['headers' => ['X-Evil' => "a\r\nb"]]] as $options) {
             $error = self::thrown(fn () => $client->users->me($options));
             self::assertInstanceOf(InvalidArgumentException::class, $error);
