@@ -148,6 +148,22 @@ final class Client
         return $client;
     }
 
+    /**
+     * What var_dump() and print_r() show: never the API key nor the tokens.
+     *
+     * @return array<string, mixed>
+     */
+    public function __debugInfo(): array
+    {
+        return [
+            'baseUrl' => $this->baseUrl,
+            'credential' => $this->session !== null ? 'login' : ($this->apiKey !== null ? 'api key' : 'none'),
+            'user' => $this->user?->email,
+            'maxRetries' => $this->maxRetries,
+            'timeout' => $this->timeout,
+        ];
+    }
+
     public function __destruct()
     {
         if ($this->curl !== null) {

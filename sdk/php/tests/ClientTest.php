@@ -186,6 +186,19 @@ final class ClientTest extends TestCase
         self::assertSame(self::server('email'), $resumed->users->me()->email);
     }
 
+    public function testDumpingAClientShowsNeitherItsKeyNorItsTokens(): void
+    {
+        $key = $this->olive();
+        $login = $this->oliveLogin();
+
+        $dumped = print_r($key, true) . print_r($login, true);
+
+        self::assertStringNotContainsString(self::server('api_key'), $dumped);
+        self::assertStringNotContainsString((string) $login->getAccessToken(), $dumped);
+        self::assertStringNotContainsString((string) $login->getRefreshToken(), $dumped);
+        self::assertStringContainsString('login', $dumped);
+    }
+
     public function testAnApiKeyClientHasNoLoginToRenew(): void
     {
         self::assertInstanceOf(InvalidArgumentException::class, self::thrown(fn () => $this->olive()->auth->refresh()));
