@@ -359,6 +359,7 @@ SIMPLE_JWT = {
 OFFICIAL_SDKS = [
     ("Python", "pip install cloudbooks-sdk", "sdk/python"),
     ("Ruby", "gem install cloudbooks", "sdk/ruby"),
+    ("PHP", "composer require cloudbooks/sdk", "sdk/php"),
 ]
 
 SPECTACULAR_SETTINGS = {
