@@ -35,6 +35,7 @@ from accounts.forms import (
 from accounts.models import ApiKey, Plan, User
 from cloudbooks.api.throttling import WINDOW_SECONDS, usage_history
 from cloudbooks.errors import Conflict, Invalid
+from cloudbooks.http import no_store
 from cloudbooks.pages import REFUSALS, add_service_errors, render_refusal
 from cloudbooks.ratelimits import client_network, login_limits, signup_limits
 
@@ -211,6 +212,7 @@ CREATED_KEY_SESSION_KEY = "created_api_key"
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@no_store  # the page after creating a key shows its secret
 def api_keys(request: HttpRequest) -> HttpResponse:
     form = ApiKeyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -237,10 +239,7 @@ def api_keys(request: HttpRequest) -> HttpResponse:
         "created": created,
         "keys": request.user.api_keys.order_by("-created_at"),
     }
-    response = render(request, "accounts/api_keys.html", context)
-    if created:
-        response["Cache-Control"] = "no-store"
-    return response
+    return render(request, "accounts/api_keys.html", context)
 
 
 @login_required
