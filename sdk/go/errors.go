@@ -101,7 +101,7 @@ func (e *Error) DetailString(key string) string {
 }
 
 // ConnectionError is a request that got no HTTP answer: the connection was refused or
-// broken, or the per-request timeout passed. It wraps the cause (errors.Is works through it,
+// broken, the per-request timeout passed, or the call's context ended. It wraps the cause (errors.Is works through it,
 // e.g. with context.DeadlineExceeded) and matches ErrConnection.
 type ConnectionError struct {
 	Err error
@@ -156,6 +156,9 @@ func errorFromResponse(resp *http.Response, body []byte) *Error {
 		}
 	} else {
 		e.Code = codeByStatus[resp.StatusCode]
+		if resp.StatusCode >= 300 && resp.StatusCode < 400 {
+			e.Code = "redirect_not_followed"
+		}
 		e.Message = strings.TrimSpace(http.StatusText(resp.StatusCode))
 	}
 	if e.Details == nil {

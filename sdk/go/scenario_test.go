@@ -24,7 +24,11 @@ import (
 // --- Credentials -----------------------------------------------------------------------
 
 func TestS01_LoginKnowsTheUserAndHoldsAnAccessToken(t *testing.T) {
-	c := loginOlive(t)
+	var resp cloudbooks.Response
+	c := loginOlive(t, cloudbooks.WithResponseInto(&resp))
+	if resp.StatusCode != 200 || resp.RequestID == "" || resp.RateLimit != nil {
+		t.Fatalf("the login's answer: %+v (a login spends no budget: no rate-limit state)", resp)
+	}
 	if u := c.User(); u == nil || u.Email != server.Email {
 		t.Fatalf("the login's user is %+v", c.User())
 	}
@@ -231,7 +235,7 @@ func TestS10_ABearerTokenNeverLeavesItsHost(t *testing.T) {
 	defer redirector.Close()
 	_, err := olive(cloudbooks.WithBaseURL(redirector.URL + "/v1")).Users.Me(ctxT(t))
 	var apiErr *cloudbooks.Error
-	if !errors.As(err, &apiErr) || apiErr.Status != http.StatusTemporaryRedirect {
+	if !errors.As(err, &apiErr) || apiErr.Status != http.StatusTemporaryRedirect || apiErr.Code != "redirect_not_followed" {
 		t.Fatalf("the redirect gave %v", err)
 	}
 
@@ -832,6 +836,33 @@ func TestConcurrentCallsOnAnExpiredTokenRefreshOnce(t *testing.T) {
 	}
 	if got := ct.count("/v1/users/me"); got != 2*n {
 		t.Fatalf("%d attempts, want %d", got, 2*n)
+	}
+}
+
+func TestATokenDueForRenewalIsRenewedOnceBeforeTheCall(t *testing.T) {
+	const n = 8
+	ct := &countingTransport{}
+	c := loginOlive(t, cloudbooks.WithHTTPClient(&http.Client{Transport: ct}))
+	before, _ := c.Tokens()
+	cloudbooks.MakeTokenDue(c)
+	errs := make(chan error, n)
+	for i := 0; i < n; i++ {
+		go func() {
+			_, err := c.Users.Me(ctxT(t))
+			errs <- err
+		}()
+	}
+	for i := 0; i < n; i++ {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	after, _ := c.Tokens()
+	if after.AccessToken == before.AccessToken {
+		t.Fatal("the token was not renewed")
+	}
+	if r, m := ct.count("/v1/auth/refresh"), ct.count("/v1/users/me"); r != 1 || m != n {
+		t.Fatalf("%d refreshes and %d calls; want 1 and %d (no call refused)", r, m, n)
 	}
 }
 
