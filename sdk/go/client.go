@@ -510,6 +510,11 @@ func (c *Client) bearer(ctx context.Context, s settings) (string, error) {
 	}
 	if time.Now().After(sess.refreshAt) {
 		if err := c.refresh(ctx, sess.access); err != nil {
+			if time.Now().Before(sess.expiresAt) {
+				// Renewal is early by design: the token still works, so the call goes on
+				// and a later one tries again.
+				return sess.access, nil
+			}
 			return "", err
 		}
 		c.mu.Lock()

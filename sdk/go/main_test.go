@@ -237,6 +237,8 @@ type countingTransport struct {
 
 	gateToken string
 	gate      *sync.WaitGroup
+	// refreshDown makes every POST /auth/refresh a connection error.
+	refreshDown bool
 }
 
 func (ct *countingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
@@ -247,7 +249,11 @@ func (ct *countingTransport) RoundTrip(req *http.Request) (*http.Response, error
 	ct.counts[strings.TrimSuffix(req.URL.Path, "/")]++
 	ct.hosts[req.URL.Host]++
 	gated := ct.gate != nil && req.Header.Get("Authorization") == "Bearer "+ct.gateToken
+	refreshDown := ct.refreshDown && strings.HasSuffix(req.URL.Path, "/auth/refresh")
 	ct.mu.Unlock()
+	if refreshDown {
+		return nil, errors.New("connection refused (test)")
+	}
 	resp, err := http.DefaultTransport.RoundTrip(req)
 	if gated {
 		ct.gate.Done()

@@ -866,6 +866,23 @@ func TestATokenDueForRenewalIsRenewedOnceBeforeTheCall(t *testing.T) {
 	}
 }
 
+func TestAnEarlyRenewalThatFailsKeepsTheStillValidToken(t *testing.T) {
+	ct := &countingTransport{}
+	c := loginOlive(t, cloudbooks.WithHTTPClient(&http.Client{Transport: ct}))
+	before, _ := c.Tokens()
+	cloudbooks.MakeTokenDue(c)
+	ct.mu.Lock()
+	ct.refreshDown = true
+	ct.mu.Unlock()
+	if _, err := c.Users.Me(ctxT(t)); err != nil {
+		t.Fatalf("the call failed with its token still valid: %v", err)
+	}
+	after, _ := c.Tokens()
+	if after.AccessToken != before.AccessToken || ct.count("/v1/auth/refresh") != 1 {
+		t.Fatalf("%d renewals tried; the token changed: %v", ct.count("/v1/auth/refresh"), after.AccessToken != before.AccessToken)
+	}
+}
+
 // --- Last ------------------------------------------------------------------------------
 
 func TestS34_DeletingAnAccountRevokesItsLogin(t *testing.T) {
