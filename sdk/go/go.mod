@@ -1,0 +1,3 @@
+module github.com/cloudbooks/go-sdk
+
+go 1.19
