@@ -360,6 +360,7 @@ OFFICIAL_SDKS = [
     ("Python", "pip install cloudbooks-sdk", "sdk/python"),
     ("Ruby", "gem install cloudbooks", "sdk/ruby"),
     ("PHP", "composer require cloudbooks/sdk", "sdk/php"),
+    ("Go", "go get github.com/cloudbooks/go-sdk", "sdk/go"),
 ]
 
 SPECTACULAR_SETTINGS = {
