@@ -18,6 +18,7 @@ from django.urls import path, reverse
 
 from accounts import keys, services
 from accounts.models import ApiKey, Plan, User
+from cloudbooks.adminutils import adopt_saved
 from cloudbooks.errors import Conflict
 
 # Where the admin keeps a key it has just created, for the one page that shows it.
@@ -313,11 +314,7 @@ class ApiKeyAdmin(admin.ModelAdmin):
         api_key, raw = services.api_key_create(
             owner=obj.owner, name=obj.name, scope=obj.scope, expires_at=obj.expires_at
         )
-        # The admin carries on with `obj` (its history entry, the page below): make it the row
-        # that was created, or the history would point at an id that does not exist.
-        for field in api_key._meta.concrete_fields:
-            setattr(obj, field.attname, getattr(api_key, field.attname))
-        obj._state.adding, obj._state.db = False, api_key._state.db
+        adopt_saved(obj, api_key)
         request._created_api_key = raw  # handed to the next page by response_add below
 
     def response_add(self, request, obj, post_url_continue=None):

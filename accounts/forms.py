@@ -6,17 +6,22 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from django import forms
 
-from accounts.models import ApiKeyScope
+from accounts.models import ApiKey, ApiKeyScope, User
+
+
+def _limit(model, field: str) -> int:
+    """Field limits come from the model: one number per field."""
+    return model._meta.get_field(field).max_length
 
 
 class SignupForm(forms.Form):
     name = forms.CharField(
-        max_length=150,
+        max_length=_limit(User, "name"),
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
     email = forms.EmailField(
-        max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"})
+        max_length=_limit(User, "email"), widget=forms.EmailInput(attrs={"autocomplete": "email"})
     )
     password = forms.CharField(
         strip=False,
@@ -27,7 +32,7 @@ class SignupForm(forms.Form):
 
 class LoginForm(forms.Form):
     email = forms.EmailField(
-        max_length=254,
+        max_length=_limit(User, "email"),
         widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
     )
     password = forms.CharField(
@@ -37,10 +42,12 @@ class LoginForm(forms.Form):
 
 class ProfileForm(forms.Form):
     name = forms.CharField(
-        max_length=150, required=False, widget=forms.TextInput(attrs={"autocomplete": "name"})
+        max_length=_limit(User, "name"),
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
     email = forms.EmailField(
-        max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"})
+        max_length=_limit(User, "email"), widget=forms.EmailInput(attrs={"autocomplete": "email"})
     )
 
 
@@ -68,7 +75,7 @@ class DeleteAccountForm(forms.Form):
 
 class ApiKeyForm(forms.Form):
     name = forms.CharField(
-        max_length=100,
+        max_length=_limit(ApiKey, "name"),
         help_text="What the key is for, to tell your keys apart.",
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )

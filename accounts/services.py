@@ -29,6 +29,7 @@ from cloudbooks.ratelimits import (
 LAST_USED_RESOLUTION = timedelta(minutes=1)
 
 EMAIL_TAKEN = "A user with this email already exists"
+UNKNOWN_USER = "No CloudBooks user has this email"
 
 
 class KeyRefused(Exception):
@@ -105,6 +106,14 @@ def _normalized(email: str) -> str:
         return normalize_email(email)
     except UnsafeEmail as exc:
         raise Invalid("email", str(exc)) from None
+
+
+def user_by_email(email: str) -> User:
+    """The active user with this address (in its normal form); Invalid on `email` if none."""
+    user = User.objects.filter(email=_normalized(email), is_active=True).first()
+    if user is None:
+        raise Invalid("email", UNKNOWN_USER)
+    return user
 
 
 def email_taken(email: str, *, exclude: User | None = None) -> bool:

@@ -11,6 +11,8 @@ from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
 from accounts.models import User
+from cloudbooks.adminutils import adopt_saved
+from cloudbooks.errors import Conflict
 from orgs import services
 from orgs.models import Membership, Organization, Role
 
@@ -25,14 +27,6 @@ def _count_of(model: type[models.Model], field: str) -> Coalesce:
         .values("n")
     )
     return Coalesce(Subquery(rows, output_field=models.IntegerField()), 0)
-
-
-def _adopt(target: models.Model, saved: models.Model) -> None:
-    """Make the admin's unsaved instance the row a service saved: the admin goes on with it."""
-    for field in saved._meta.concrete_fields:
-        setattr(target, field.attname, getattr(saved, field.attname))
-    target._state.adding = False
-    target._state.db = saved._state.db
 
 
 class OrganizationCreationForm(forms.ModelForm):
@@ -76,8 +70,10 @@ class MembershipInlineFormSet(forms.BaseInlineFormSet):
             for form in self.forms
             if form.cleaned_data and not form.cleaned_data.get("DELETE")
         ]
-        if not any(data.get("role") == Role.OWNER for data in kept):
-            raise ValidationError(services.LAST_OWNER)
+        try:
+            services.ensure_an_owner_remains(data.get("role") for data in kept)
+        except Conflict as exc:
+            raise ValidationError(exc.message) from None
 
 
 class MembershipInline(admin.TabularInline):
@@ -151,7 +147,7 @@ class OrganizationAdmin(admin.ModelAdmin):
             slug=obj.slug or None,
             description=obj.description,
         )
-        _adopt(obj, organization)
+        adopt_saved(obj, organization)
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not Membership:

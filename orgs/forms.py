@@ -4,25 +4,34 @@ from __future__ import annotations
 
 from django import forms
 
-from orgs.api.serializers import MembershipCreateSerializer
-from orgs.models import Role
+from accounts.models import User
+from accounts.services import user_by_email
+from cloudbooks.errors import Invalid
+from cloudbooks.pages import add_service_errors
+from orgs.models import Organization, Role
+
+
+def _limit(model, field: str) -> int:
+    return model._meta.get_field(field).max_length
 
 
 class OrganizationForm(forms.Form):
-    name = forms.CharField(max_length=100)
+    name = forms.CharField(max_length=_limit(Organization, "name"))
     slug = forms.SlugField(
-        max_length=60,
+        max_length=_limit(Organization, "slug"),
         required=False,
         help_text="Lowercase letters, digits and dashes. Empty: derived from the name.",
     )
     description = forms.CharField(
-        max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+        max_length=_limit(Organization, "description"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 
 class MemberAddForm(forms.Form):
     email = forms.EmailField(
-        max_length=254,
+        max_length=_limit(User, "email"),
         help_text="Someone who already has a CloudBooks account.",
         widget=forms.EmailInput(attrs={"autocomplete": "off"}),
     )
@@ -39,14 +48,11 @@ class MemberAddForm(forms.Form):
         cleaned = super().clean()
         if self.errors:
             return cleaned
-        # The API's own reading of the body: which user the email names (active ones only).
-        body = MembershipCreateSerializer(data={"email": cleaned["email"], "role": cleaned["role"]})
-        if not body.is_valid():
-            for field, issues in body.errors.items():
-                for issue in issues:
-                    self.add_error(field if field in self.fields else None, str(issue))
-            return cleaned
-        cleaned["user"] = body.validated_data["email"]
+        # The lookup the API makes too: which active user the email names.
+        try:
+            cleaned["user"] = user_by_email(cleaned["email"])
+        except Invalid as exc:
+            add_service_errors(self, exc)
         return cleaned
 
 

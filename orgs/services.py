@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import itertools
 import secrets
+from collections.abc import Iterable
 
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Q, QuerySet
@@ -227,14 +228,20 @@ def _reload(membership: Membership) -> Membership:
     return current
 
 
+def ensure_an_owner_remains(roles: Iterable[str]) -> None:
+    """The rule: an organization keeps at least one owner. `roles`: its members' roles after
+    the change. Conflict otherwise. The admin's member inline asks it too, before saving."""
+    if Role.OWNER not in set(roles):
+        raise Conflict(LAST_OWNER)
+
+
 def _ensure_another_owner(membership: Membership) -> None:
     # Checked before the caller's own authority: the conflict is what a caller racing
     # another owner needs to hear, and it tells a member nothing the members list does not.
     others = Membership.objects.filter(
         organization_id=membership.organization_id, role=Role.OWNER
     ).exclude(pk=membership.pk)
-    if not others.exists():
-        raise Conflict(LAST_OWNER)
+    ensure_an_owner_remains(others.values_list("role", flat=True)[:1])
 
 
 def _authorize(

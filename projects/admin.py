@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
+from cloudbooks.adminutils import adopt_saved
 from projects import services
 from projects.models import Project
 
@@ -39,9 +40,7 @@ class ProjectAdmin(admin.ModelAdmin):
             name=obj.name,
             description=obj.description,
         )
-        obj.pk, obj.created_at, obj.updated_at = project.pk, project.created_at, project.updated_at
-        obj._state.adding = False
-        obj._state.db = project._state.db
+        adopt_saved(obj, project)
 
     def delete_model(self, request, obj):
         services.project_delete(project=obj)

@@ -57,11 +57,16 @@ class PublicUserSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+def _limit(field: str) -> int:
+    """Field limits come from the model: one number per field."""
+    return User._meta.get_field(field).max_length
+
+
 class UserUpdateSerializer(serializers.Serializer):
     """PATCH/PUT /v1/users/me. `id`, `plan` and the staff flags are not fields: never applied."""
 
-    name = fields.CharField(max_length=150, allow_blank=True)
-    email = EmailField(max_length=254)
+    name = fields.CharField(max_length=_limit("name"), allow_blank=True)
+    email = EmailField(max_length=_limit("email"))
     password = fields.CharField(
         write_only=True,
         required=False,
@@ -76,7 +81,7 @@ class UserUpdateSerializer(serializers.Serializer):
 
 
 class LoginSerializer(serializers.Serializer):
-    email = EmailField(max_length=254)
+    email = EmailField(max_length=_limit("email"))
     password = fields.CharField(trim_whitespace=False, max_length=128)
 
 

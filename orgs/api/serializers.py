@@ -6,14 +6,16 @@ from rest_framework import serializers
 
 from accounts.api.serializers import EmailField, PublicUserSerializer
 from accounts.models import User
+from accounts.services import user_by_email
 from cloudbooks.api import fields
+from cloudbooks.errors import Invalid
 from orgs.models import Membership, Organization, Role
 
 
 class OrganizationSerializer(fields.ModelSerializer):
     # Declared, so ModelSerializer adds no UniqueValidator: the service decides (race-safe).
     slug = fields.SlugField(
-        max_length=60,
+        max_length=Organization._meta.get_field("slug").max_length,
         required=False,
         help_text="Unique, lowercase; derived from the name unless given.",
     )
@@ -42,18 +44,19 @@ class MembershipSerializer(serializers.ModelSerializer):
 class MembershipCreateSerializer(serializers.Serializer):
     """`POST /v1/organizations/{id}/members`: an existing user, by email, with a role."""
 
-    email = EmailField(max_length=254, help_text="The email of an existing CloudBooks user.")
+    email = EmailField(
+        max_length=User._meta.get_field("email").max_length,
+        help_text="The email of an existing CloudBooks user.",
+    )
     role = serializers.ChoiceField(choices=Role.choices, default=Role.MEMBER)
 
     def validate_email(self, value: str) -> User:
-        user = User.objects.filter(email__iexact=value, is_active=True).first()
-        if user is None:
+        try:
+            return user_by_email(value)
+        except Invalid as exc:
             # Its own code: the email is well formed, so the envelope must not call it a
             # format error (see cloudbooks.api.exceptions._validation_message).
-            raise serializers.ValidationError(
-                "No CloudBooks user has this email", code="unknown_user"
-            )
-        return user
+            raise serializers.ValidationError(exc.issue, code="unknown_user") from None
 
 
 class MembershipUpdateSerializer(serializers.Serializer):
