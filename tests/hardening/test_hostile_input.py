@@ -30,6 +30,7 @@ OPERATIONS = [
     ("post", "/v1/auth/login"),
     ("post", "/v1/auth/refresh"),
     ("post", "/v1/auth/logout"),
+    ("get", "/v1/auth/whoami"),
     ("get", "/v1/users/me"),
     ("put", "/v1/users/me"),
     ("patch", "/v1/users/me"),
