@@ -97,6 +97,19 @@ def _healthy(url: str) -> bool:
         return False
 
 
+def _die_with_parent() -> None:
+    """In the child, before gunicorn starts: SIGTERM it if this process dies, even by SIGKILL.
+
+    Linux only (prctl PR_SET_PDEATHSIG); elsewhere a killed sdk-server leaves gunicorn running.
+    """
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # 1: PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
 class _Stop(Exception):
     """SIGTERM or SIGINT arrived."""
 
@@ -148,6 +161,7 @@ def sdk_server(argv: list[str], announce) -> None:
             cwd=ROOT,
             env=env,
             start_new_session=True,  # our signal handler stops it, not the terminal's Ctrl-C
+            preexec_fn=_die_with_parent,  # safe: this process runs no other thread
         )  # fmt: skip
         # Migrates the fresh database, then seeds it (one start of Django for both).
         seeded = subprocess.run(

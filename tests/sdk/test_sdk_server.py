@@ -11,10 +11,12 @@ from __future__ import annotations
 import json
 import re
 import select
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -63,9 +65,15 @@ class SdkServer:
         return Path(match[1])
 
     def stop(self) -> int:
+        """SIGTERM, as an SDK suite stops it; SIGKILL only if it does not stop in time."""
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
-        return self.process.wait(timeout=STOP_SECONDS)
+        try:
+            return self.process.wait(timeout=STOP_SECONDS)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+            raise
 
 
 def start_sdk_server(tmp: Path, *args: str) -> SdkServer:
@@ -91,9 +99,7 @@ def start_sdk_server(tmp: Path, *args: str) -> SdkServer:
 def server(tmp_path_factory):
     running = start_sdk_server(tmp_path_factory.mktemp("sdk-server"))
     yield running
-    if running.process.poll() is None:
-        running.process.kill()
-        running.process.wait()
+    running.stop()
 
 
 def call(method: str, url: str, credential: str | None = None, fault: str | None = None, **kw):
@@ -295,3 +301,25 @@ def test_sigterm_stops_it_with_status_0_closes_the_port_and_removes_its_files(tm
         sock.settimeout(5)
         sock.connect(("127.0.0.1", port))
     assert not folder.exists()
+
+
+def test_a_killed_sdk_server_leaves_no_gunicorn_behind(tmp_path):
+    """SIGKILL gives it no chance to clean up; its gunicorn still stops (on Linux)."""
+    running = start_sdk_server(tmp_path)
+    port = int(running.base_url.rsplit(":", 1)[1].split("/")[0])
+    folder = running.folder
+    try:
+        running.process.kill()
+        running.process.wait(timeout=STOP_SECONDS)
+        deadline = time.monotonic() + STOP_SECONDS
+        while _accepts(port) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert not _accepts(port)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)  # what SIGTERM would have removed
+
+
+def _accepts(port: int) -> bool:
+    with socket.socket() as sock:
+        sock.settimeout(5)
+        return sock.connect_ex(("127.0.0.1", port)) == 0
