@@ -49,7 +49,7 @@ TEST_CP="dist/cloudbooks-sdk.jar:$CP:$SHARE/junit-jupiter-api.jar:$SHARE/opentes
 javac --release 17 -Xlint:all -encoding UTF-8 -d build/test-classes -cp "$TEST_CP" $(find src/test/java -name '*.java')
 cp -r src/test/resources/. build/test-classes/
 set +e
-java -jar "$JUNIT_LAUNCHER" --disable-banner --details=tree --fail-if-no-tests \
+java -jar "$JUNIT_LAUNCHER" --disable-banner --disable-ansi-colors --details=tree --fail-if-no-tests \
   --class-path "build/test-classes:$TEST_CP" --scan-class-path build/test-classes \
   --reports-dir build/test-reports | tee build/test-output.txt
 status=${PIPESTATUS[0]}
