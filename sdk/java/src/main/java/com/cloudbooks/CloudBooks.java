@@ -92,6 +92,8 @@ public final class CloudBooks implements AutoCloseable {
     private volatile ResponseInfo lastResponse;
     private volatile RateLimit rateLimit;
     private volatile boolean closed;
+    // How many times this client renewed its login (read by the SDK's own tests).
+    private final java.util.concurrent.atomic.AtomicInteger renewals = new java.util.concurrent.atomic.AtomicInteger();
 
     private final UserService users;
     private final OrganizationService organizations;
@@ -260,6 +262,24 @@ public final class CloudBooks implements AutoCloseable {
         JsonNode answer = parse(send("POST", "auth/refresh", Map.of("refresh", current.refresh()),
                 options, false).body());
         session = Session.from(answer);
+        renewals.incrementAndGet();
+    }
+
+    int renewals() {
+        return renewals.get();
+    }
+
+    /** For the SDK's tests: the login's access token is due for renewal, as if it were about to expire. */
+    void makeSessionDue() {
+        sessionLock.lock();
+        try {
+            Session current = session;
+            if (current != null) {
+                session = new Session(current.access(), current.refresh(), Instant.EPOCH);
+            }
+        } finally {
+            sessionLock.unlock();
+        }
     }
 
     /** The credential for the next request, renewing a login's token when it is due. */

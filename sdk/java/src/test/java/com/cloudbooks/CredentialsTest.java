@@ -29,6 +29,10 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -126,6 +130,58 @@ class CredentialsTest {
             User me = cb.users().me(fault("expire-token;times=1"));
             assertEquals(get().email(), me.email());
             assertNotEquals(before, cb.accessToken().orElseThrow());
+        }
+    }
+
+    @Test
+    void s7_threads_that_find_the_token_due_together_renew_it_once() throws Exception {
+        // Refresh tokens rotate, and a used one presented again revokes the whole login: the
+        // threads must share one renewal, made under the client's lock.
+        try (CloudBooks cb = LiveServer.oliveLogin()) {
+            String before = cb.accessToken().orElseThrow();
+            cb.makeSessionDue();
+            int threads = 4;
+            ExecutorService pool = Executors.newFixedThreadPool(threads);
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<User>> calls = new ArrayList<>();
+            for (int i = 0; i < threads; i++) {
+                calls.add(pool.submit(() -> {
+                    start.await();
+                    return cb.users().me();
+                }));
+            }
+            start.countDown();
+            for (Future<User> call : calls) {
+                assertEquals(get().email(), call.get().email());
+            }
+            pool.shutdown();
+            assertEquals(1, cb.renewals());
+            assertNotEquals(before, cb.accessToken().orElseThrow());
+        }
+    }
+
+    @Test
+    void s7_a_401_met_by_several_threads_never_reuses_a_refresh_token() throws Exception {
+        // Each thread's first attempt is refused; whatever the interleaving, no renewal may
+        // present a refresh token that another already used (that would revoke the login).
+        try (CloudBooks cb = LiveServer.oliveLogin()) {
+            int threads = 4;
+            ExecutorService pool = Executors.newFixedThreadPool(threads);
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<User>> calls = new ArrayList<>();
+            for (int i = 0; i < threads; i++) {
+                calls.add(pool.submit(() -> {
+                    start.await();
+                    return cb.users().me(fault("expire-token;times=1"));
+                }));
+            }
+            start.countDown();
+            for (Future<User> call : calls) {
+                assertEquals(get().email(), call.get().email());
+            }
+            pool.shutdown();
+            assertTrue(cb.renewals() >= 1 && cb.renewals() <= threads, "renewals: " + cb.renewals());
+            assertEquals(get().email(), cb.users().me().email());
         }
     }
 
