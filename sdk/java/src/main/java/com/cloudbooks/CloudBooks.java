@@ -40,6 +40,7 @@ import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -93,7 +94,7 @@ public final class CloudBooks implements AutoCloseable {
     private volatile RateLimit rateLimit;
     private volatile boolean closed;
     // How many times this client renewed its login (read by the SDK's own tests).
-    private final java.util.concurrent.atomic.AtomicInteger renewals = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger renewals = new AtomicInteger();
 
     private final UserService users;
     private final OrganizationService organizations;

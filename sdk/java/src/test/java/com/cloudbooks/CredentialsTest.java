@@ -49,6 +49,13 @@ class CredentialsTest {
             User me = cb.users().me();
             assertEquals(get().email(), me.email());
         }
+        // The same through auth().login on a client made without credentials.
+        try (CloudBooks cb = CloudBooks.builder().baseUrl(get().baseUrl()).apiKey(null).build()) {
+            User who = cb.auth().login(get().email(), get().password());
+            assertEquals(get().email(), who.email());
+            assertTrue(cb.accessToken().isPresent());
+            assertEquals(who.id(), cb.users().me().id());
+        }
     }
 
     @Test

@@ -13,6 +13,7 @@ import com.cloudbooks.LiveServer.RecordingSleeper;
 import com.cloudbooks.exception.ApiConnectionException;
 import com.cloudbooks.exception.ApiException;
 import com.cloudbooks.exception.ApiTimeoutException;
+import com.cloudbooks.exception.RateLimitException;
 import com.cloudbooks.exception.ServiceUnavailableException;
 import com.cloudbooks.model.Organization;
 import com.cloudbooks.model.Project;
@@ -143,6 +144,17 @@ class RetriesTest {
         try (CloudBooks cb = olive(sleeper)) {
             assertEquals(get().email(), cb.users().me(fault("429;times=1")).email());
             assertEquals(List.of(Duration.ofSeconds(1)), sleeper.delays());
+        }
+    }
+
+    @Test
+    void s30_a_retry_after_longer_than_the_ceiling_is_raised_at_once() {
+        RecordingSleeper sleeper = new RecordingSleeper();
+        try (CloudBooks cb = LiveServer.builder(sleeper).apiKey(get().apiKey())
+                .maxRetryAfter(Duration.ofMillis(500)).build()) {
+            RateLimitException e = assertThrows(RateLimitException.class, () -> cb.users().me(fault("429;times=1")));
+            assertEquals(Duration.ofSeconds(1), e.retryAfter().orElseThrow());
+            assertEquals(List.of(), sleeper.delays());
         }
     }
 
