@@ -361,6 +361,7 @@ OFFICIAL_SDKS = [
     ("Ruby", "gem install cloudbooks", "sdk/ruby"),
     ("PHP", "composer require cloudbooks/sdk", "sdk/php"),
     ("Go", "go get github.com/cloudbooks/go-sdk", "sdk/go"),
+    ("Java", "com.cloudbooks:cloudbooks-sdk (Maven, Gradle)", "sdk/java"),
 ]
 
 SPECTACULAR_SETTINGS = {
