@@ -83,6 +83,15 @@ SDK_SERVER_THREADS = 4
 SDK_SERVER_READY_SECONDS = 120
 
 
+def _port_is_free(port: int) -> bool:
+    with socket.socket() as probe:
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
 def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -131,6 +140,9 @@ def sdk_server(argv: list[str], announce) -> None:
     parser.add_argument("--port", type=int, default=0, help="default: a free port")
     args = parser.parse_args(argv)
     port = args.port or _free_port()
+    if not _port_is_free(port):
+        # Another server there would answer /healthz for us, and the line would lie.
+        sys.exit(f"sdk-server: port {port} is in use; pick another or leave out --port")
     signal.signal(signal.SIGTERM, _raise_stop)
     signal.signal(signal.SIGINT, _raise_stop)
     folder = Path(tempfile.mkdtemp(prefix="cloudbooks-sdk-server-"))

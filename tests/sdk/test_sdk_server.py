@@ -323,3 +323,18 @@ def _accepts(port: int) -> bool:
     with socket.socket() as sock:
         sock.settimeout(5)
         return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+def test_a_port_already_in_use_is_refused_before_anything_is_announced():
+    # Another server on that port would answer /healthz, and the JSON line would name it.
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        finished = subprocess.run(
+            [sys.executable, str(ROOT / "dev.py"), "sdk-server", "--port", str(port)],
+            cwd=ROOT, capture_output=True, text=True, timeout=120, check=False,
+        )  # fmt: skip
+    assert finished.returncode != 0
+    assert "base_url" not in finished.stdout
+    assert f"port {port} is in use" in finished.stderr
