@@ -53,10 +53,10 @@ RETRY_AFTER = {429: "1", 503: "1"}
 # Codes for the gateway statuses, which the application itself never answers.
 _GATEWAY_CODES = {502: "bad_gateway", 504: "gateway_timeout"}
 _ID = r"(?P<id>[A-Za-z0-9._:\-]{1,128})"
-_FAULT_SPEC = re.compile(
+_FAULT_PATTERN = re.compile(
     rf"^(?P<status>\d{{3}});times=(?P<times>\d{{1,4}});id={_ID}(?P<after_view>;after-view)?$"
 )
-_EXPIRE_SPEC = re.compile(rf"^{EXPIRE_TOKEN}(?:;times=(?P<times>\d{{1,4}});id={_ID})?$")
+_EXPIRE_PATTERN = re.compile(rf"^{EXPIRE_TOKEN}(?:;times=(?P<times>\d{{1,4}});id={_ID})?$")
 # Long enough for any test run; counters of finished runs expire by themselves.
 _KEEP_SECONDS = 6 * 3600
 
@@ -74,10 +74,10 @@ class Control:
 def parse(value: str) -> Control:
     """The header's value (spaces around `;` allowed); ValidationError naming it otherwise."""
     value = re.sub(r"\s*;\s*", ";", value.strip())
-    if match := _EXPIRE_SPEC.match(value):
+    if match := _EXPIRE_PATTERN.match(value):
         times = match["times"]
         return Control(status=None, times=int(times) if times else None, id=match["id"])
-    match = _FAULT_SPEC.match(value)
+    match = _FAULT_PATTERN.match(value)
     if match is None or int(match["status"]) not in FAULT_STATUSES:
         raise ValidationError(
             {
