@@ -109,7 +109,7 @@ def test_each_sdk_is_a_column_judged_on_its_own_tests(repo):
 def test_tests_may_be_named_relative_to_the_repository_and_by_glob(repo):
     add_sdk(repo, "fake", tests=["common/sdk-tests/*.txt"], text="")
     (repo / "common" / "sdk-tests").mkdir(parents=True)
-    (repo / "shared" / "sdk-tests" / "calls.txt").write_text(TESTS)
+    (repo / "common" / "sdk-tests" / "calls.txt").write_text(TESTS)
     assert coverage(repo).returncode == 0
 
 
