@@ -71,9 +71,11 @@ export function unique(prefix: string): string {
   return `${prefix} ${randomUUID().slice(0, 8)}`;
 }
 
-/** A `CloudBooks-Test-Fault` header with a fresh id. */
+/** A `CloudBooks-Test-Fault` header with a fresh id (before `;after-view`, where the server wants it). */
 export function fault(spec: string): Record<string, string> {
-  return { "CloudBooks-Test-Fault": `${spec};id=${randomUUID()}` };
+  const afterView = spec.endsWith(";after-view");
+  const base = afterView ? spec.slice(0, -";after-view".length) : spec;
+  return { "CloudBooks-Test-Fault": `${base};id=${randomUUID()}${afterView ? ";after-view" : ""}` };
 }
 
 /** A local HTTP listener on another port: it records the headers of every request it gets. */
