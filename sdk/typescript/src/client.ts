@@ -284,8 +284,8 @@ export class CloudBooks {
     return this.accessToken;
   }
 
-  /** @internal Send with retries, renewal and bookkeeping; throws the API's error. */
-  async send(method: string, path: string, req: RawRequest, authenticated: boolean): Promise<Response> {
+  /** Sends with retries, renewal and bookkeeping; throws the API's error. */
+  private async send(method: string, path: string, req: RawRequest, authenticated: boolean): Promise<Response> {
     method = method.toUpperCase();
     const url = this.urlFor(path, req.query);
     const sameOrigin = new URL(url).origin === this.origin;

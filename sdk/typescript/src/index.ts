@@ -24,7 +24,7 @@ export {
   UnsupportedMediaTypeError,
 } from "./errors.js";
 export { PageIterator } from "./pagination.js";
-export type { Page } from "./pagination.js";
+export type { Page, PageFetcher } from "./pagination.js";
 export { Auth, Members, Organizations, Projects, Users } from "./resources.js";
 export type * from "./types.js";
 export type { components, operations, paths } from "./generated/schema.js";

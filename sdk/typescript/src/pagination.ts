@@ -8,7 +8,7 @@ export interface Page<T> {
   previous: string | null;
 }
 
-/** @internal Fetches one page, given the query (cursor, limit, filters). */
+/** Fetches one page, given its query (cursor, limit, filters). */
 export type PageFetcher<T> = (query: Record<string, string>) => Promise<{
   results: T[];
   next?: string | null;
@@ -27,7 +27,7 @@ export class PageIterator<T> implements AsyncIterable<T> {
   /** Pages fetched so far, by every iteration of this list. */
   pagesFetched = 0;
 
-  /** @internal */
+  /** Made by the resources' `list()` methods, from a function that fetches one page. */
   constructor(
     private readonly fetchPage: PageFetcher<T>,
     private readonly query: Record<string, string>,

@@ -27,9 +27,9 @@ import type {
 
 const seg = (id: string): string => encodeURIComponent(id);
 
-/** @internal Shared plumbing of the resources. */
+/** The shared plumbing of the resources (`cb.users`, `cb.organizations`, `cb.projects`, `cb.auth`). */
 abstract class Resource {
-  /** @internal */
+  /** Made by the client: `cb.users`, `cb.projects`… */
   constructor(protected readonly client: CloudBooks) {}
 
   protected async call<T>(method: string, path: string, body?: unknown, options?: RequestOptions): Promise<T> {
@@ -113,7 +113,7 @@ export class Members extends Resource {
   readonly organizationId: string;
   private readonly path: string;
 
-  /** @internal */
+  /** Made by `cb.organizations.members(organizationId)`. */
   constructor(client: CloudBooks, organizationId: string) {
     super(client);
     this.organizationId = organizationId;
