@@ -39,6 +39,7 @@ export class CloudBooksError extends Error {
   readonly headers: Headers | undefined;
   declare readonly [BRAND]: readonly string[];
 
+  /** Made by the SDK; `init` carries the envelope's fields and the response's headers. */
   constructor(
     message: string,
     init: {
@@ -126,6 +127,7 @@ export class RateLimitError extends APIError {
   /** Unix seconds when the budget renews; null when the answer did not say. */
   readonly reset: number | null;
 
+  /** Made by the SDK from a 429 answer, its `Retry-After` and its `X-RateLimit-*` headers. */
   constructor(
     message: string,
     init: ConstructorParameters<typeof CloudBooksError>[1] & {

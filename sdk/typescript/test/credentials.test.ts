@@ -151,6 +151,47 @@ describe("credentials", () => {
     }
   });
 
+  test("S10 — a `next` link naming another host: the next page is asked of the base URL, never of that host", async () => {
+    const foreign = await recordingListener();
+    const api = await recordingListener((url) => ({
+      status: 200,
+      body: JSON.stringify(
+        url.includes("cursor=")
+          ? { next: null, previous: null, results: [{ id: "2" }] }
+          : { next: `${foreign.origin}/v1/projects?cursor=abc&limit=1`, previous: null, results: [{ id: "1" }] },
+      ),
+    }));
+    try {
+      const cb = new CloudBooks({ apiKey: "sk_live_" + "b".repeat(40), baseURL: `${api.origin}/v1` });
+      const ids = (await cb.projects.list({ limit: 1 }).toArray()).map((p) => p.id);
+      assert.deepEqual(ids, ["1", "2"]);
+      assert.equal(foreign.seen.length, 0);
+      assert.deepEqual(
+        api.seen.map((r) => r.url),
+        ["/v1/projects?limit=1", "/v1/projects?cursor=abc&limit=1"],
+      );
+    } finally {
+      await foreign.close();
+      await api.close();
+    }
+  });
+
+  test("S7 — concurrent calls that meet an expired token share ONE renewal", async () => {
+    let refreshes = 0;
+    const counting = (input: string, init: RequestInit): Promise<Response> => {
+      if (new URL(input).pathname.endsWith("/auth/refresh")) refreshes += 1;
+      return fetch(input, init);
+    };
+    const cb = await oliveLogin({ fetch: counting });
+    const before = cb.accessToken;
+    const answers = await Promise.all(
+      [1, 2, 3].map(() => cb.users.me({ headers: fault("expire-token;times=1") })),
+    );
+    assert.deepEqual(new Set(answers.map((u) => u.email)), new Set([(await server()).email]));
+    assert.equal(refreshes, 1);
+    assert.notEqual(cb.accessToken, before);
+  });
+
   test("S10 — a redirect to another origin is not followed with the credential", async () => {
     const target = await recordingListener();
     const redirector = await recordingListener(() => ({
