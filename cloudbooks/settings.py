@@ -358,6 +358,7 @@ SIMPLE_JWT = {
 # folder in sdk/ (tests/api/test_schema.py fails on a folder missing here).
 OFFICIAL_SDKS = [
     ("Python", "pip install cloudbooks-sdk", "sdk/python"),
+    ("TypeScript and JavaScript", "npm install @cloudbooks/sdk", "sdk/typescript"),
     ("Ruby", "gem install cloudbooks", "sdk/ruby"),
     ("PHP", "composer require cloudbooks/sdk", "sdk/php"),
     ("Go", "go get github.com/cloudbooks/go-sdk", "sdk/go"),

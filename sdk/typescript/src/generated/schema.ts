@@ -12,7 +12,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Authenticate a user and get an access token */
-        post: operations["auth_login_create"];
+        post: operations["auth_login"];
         delete?: never;
         options?: never;
         head?: never;
@@ -32,7 +32,7 @@ export interface paths {
          * End the login of the access token used (and of the refresh token, if given)
          * @description Every access and refresh token of that login is refused from then on. Never refused for the plan's hourly budget.
          */
-        post: operations["auth_logout_create"];
+        post: operations["auth_logout"];
         delete?: never;
         options?: never;
         head?: never;
@@ -52,7 +52,7 @@ export interface paths {
          * Exchange a refresh token for a new access and refresh token
          * @description Rotates: the refresh token sent is blacklisted. Sending an already-rotated refresh token again revokes every refresh token of that login.
          */
-        post: operations["auth_refresh_create"];
+        post: operations["auth_refresh"];
         delete?: never;
         options?: never;
         head?: never;
@@ -109,16 +109,16 @@ export interface paths {
             cookie?: never;
         };
         /** Get an organization */
-        get: operations["organizations_retrieve"];
+        get: operations["organizations_get"];
         /** Replace an organization (admins and owners) */
-        put: operations["organizations_update"];
+        put: operations["organizations_replace"];
         post?: never;
         /** Delete an organization and its projects (owners) */
-        delete: operations["organizations_destroy"];
+        delete: operations["organizations_delete"];
         options?: never;
         head?: never;
         /** Update an organization (admins and owners) */
-        patch: operations["organizations_partial_update"];
+        patch: operations["organizations_update"];
         trace?: never;
     };
     "/v1/organizations/{organization_id}/members": {
@@ -156,21 +156,21 @@ export interface paths {
          * Get a member of an organization
          * @description Members are addressed by their user id: `/organizations/{id}/members/{user_id}`.
          */
-        get: operations["organizations_members_retrieve"];
+        get: operations["organizations_members_get"];
         put?: never;
         post?: never;
         /**
          * Remove a member, or leave (your own user id)
          * @description Admins remove members and admins, owners anyone; everyone may leave. The last owner cannot leave or be removed (409).
          */
-        delete: operations["organizations_members_destroy"];
+        delete: operations["organizations_members_delete"];
         options?: never;
         head?: never;
         /**
          * Change a member's role (admins and owners)
          * @description Admins set roles below owner; only owners grant or take away `owner`. Demoting the last owner is a 409.
          */
-        patch: operations["organizations_members_partial_update"];
+        patch: operations["organizations_members_update"];
         trace?: never;
     };
     "/v1/projects": {
@@ -199,16 +199,16 @@ export interface paths {
             cookie?: never;
         };
         /** Get a project */
-        get: operations["projects_retrieve"];
+        get: operations["projects_get"];
         /** Replace a project */
-        put: operations["projects_update"];
+        put: operations["projects_replace"];
         post?: never;
         /** Delete a project (admins and owners) */
-        delete: operations["projects_destroy"];
+        delete: operations["projects_delete"];
         options?: never;
         head?: never;
         /** Update a project */
-        patch: operations["projects_partial_update"];
+        patch: operations["projects_update"];
         trace?: never;
     };
     "/v1/users/{id}": {
@@ -219,7 +219,7 @@ export interface paths {
             cookie?: never;
         };
         /** Get a user who shares an organization with you */
-        get: operations["users_retrieve"];
+        get: operations["users_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -236,16 +236,16 @@ export interface paths {
             cookie?: never;
         };
         /** Get the current user */
-        get: operations["users_me_retrieve"];
+        get: operations["users_me_get"];
         /** Update the current user */
-        put: operations["users_me_update"];
+        put: operations["users_me_replace"];
         post?: never;
         /** Delete the current user's account */
-        delete: operations["users_me_destroy"];
+        delete: operations["users_me_delete"];
         options?: never;
         head?: never;
         /** Update the current user */
-        patch: operations["users_me_partial_update"];
+        patch: operations["users_me_update"];
         trace?: never;
     };
 }
@@ -349,9 +349,11 @@ export interface components {
          */
         CodeEnum: "conflict" | "forbidden" | "internal_error" | "invalid_request" | "length_required" | "method_not_allowed" | "not_acceptable" | "not_found" | "payload_too_large" | "rate_limit_exceeded" | "service_unavailable" | "unauthorized" | "unsupported_media_type";
         Credential: components["schemas"]["AccessTokenCredential"] | components["schemas"]["ApiKeyCredential"];
+        /** @description The error envelope: every 4xx and 5xx answer of the API has this body. */
         Error: {
             error: components["schemas"]["ErrorDetail"];
         };
+        /** @description What went wrong: a stable `code`, a readable `message`, `details` and the `request_id`. */
         ErrorDetail: {
             code: components["schemas"]["CodeEnum"];
             /** @description `field` and `issue` name the first invalid field; `errors` lists them all. */
@@ -361,11 +363,13 @@ export interface components {
             message: string;
             request_id: string;
         };
+        /** @description Your email and password. */
         LoginRequest: {
             /** Format: email */
             email: string;
             password: string;
         };
+        /** @description An access token (15 minutes), a refresh token and your account. */
         LoginResponse: {
             /** @description Seconds until the access token expires. */
             expires_in: number;
@@ -376,10 +380,12 @@ export interface components {
             token_type: components["schemas"]["TokenTypeEnum"];
             user: components["schemas"]["User"];
         };
+        /** @description Optionally, the refresh token of the same login, to revoke it too. */
         LogoutRequest: {
             /** @description Also end the login of this refresh token. */
             refresh?: string;
         };
+        /** @description A member of an organization and their role. */
         Membership: {
             /** Format: date-time */
             readonly created_at: string;
@@ -388,7 +394,7 @@ export interface components {
             readonly updated_at: string;
             readonly user: components["schemas"]["PublicUser"];
         };
-        /** @description `POST /v1/organizations/{id}/members`: an existing user, by email, with a role. */
+        /** @description An existing user, by email, and the role to give them. */
         MembershipCreateRequest: {
             /**
              * Format: email
@@ -398,7 +404,7 @@ export interface components {
             /** @default member */
             role: components["schemas"]["RoleEnum"];
         };
-        /** @description DRF's ModelSerializer, building the fields above for the model's text fields. */
+        /** @description An organization you belong to, with your role in it. */
         Organization: {
             /** Format: date-time */
             readonly created_at: string;
@@ -419,7 +425,7 @@ export interface components {
             /** Format: date-time */
             readonly updated_at: string;
         };
-        /** @description DRF's ModelSerializer, building the fields above for the model's text fields. */
+        /** @description An organization's name, slug and description. */
         OrganizationRequest: {
             description?: string;
             name: string;
@@ -429,12 +435,14 @@ export interface components {
         PaginatedMembershipList: {
             /**
              * Format: uri
-             * @example http://api.example.org/accounts/?cursor=cD00ODY%3D"
+             * @description The URL of the next page, or null. Follow it as it is: its cursor is opaque.
+             * @example https://api.cloudbooks.com/v1/organizations/3e6f1a2b-7c8d-4e9f-a0b1-c2d3e4f5a6b7/members?cursor=cD0y
              */
             next?: string | null;
             /**
              * Format: uri
-             * @example http://api.example.org/accounts/?cursor=cj0xJnA9NDg3
+             * @description The URL of the previous page, or null. Follow it as it is: its cursor is opaque.
+             * @example https://api.cloudbooks.com/v1/organizations/3e6f1a2b-7c8d-4e9f-a0b1-c2d3e4f5a6b7/members?cursor=cj0xJnA9Mw%3D%3D
              */
             previous?: string | null;
             results: components["schemas"]["Membership"][];
@@ -442,12 +450,14 @@ export interface components {
         PaginatedOrganizationList: {
             /**
              * Format: uri
-             * @example http://api.example.org/accounts/?cursor=cD00ODY%3D"
+             * @description The URL of the next page, or null. Follow it as it is: its cursor is opaque.
+             * @example https://api.cloudbooks.com/v1/organizations?cursor=cD0y
              */
             next?: string | null;
             /**
              * Format: uri
-             * @example http://api.example.org/accounts/?cursor=cj0xJnA9NDg3
+             * @description The URL of the previous page, or null. Follow it as it is: its cursor is opaque.
+             * @example https://api.cloudbooks.com/v1/organizations?cursor=cj0xJnA9Mw%3D%3D
              */
             previous?: string | null;
             results: components["schemas"]["Organization"][];
@@ -455,28 +465,30 @@ export interface components {
         PaginatedProjectList: {
             /**
              * Format: uri
-             * @example http://api.example.org/accounts/?cursor=cD00ODY%3D"
+             * @description The URL of the next page, or null. Follow it as it is: its cursor is opaque.
+             * @example https://api.cloudbooks.com/v1/projects?cursor=cD0y
              */
             next?: string | null;
             /**
              * Format: uri
-             * @example http://api.example.org/accounts/?cursor=cj0xJnA9NDg3
+             * @description The URL of the previous page, or null. Follow it as it is: its cursor is opaque.
+             * @example https://api.cloudbooks.com/v1/projects?cursor=cj0xJnA9Mw%3D%3D
              */
             previous?: string | null;
             results: components["schemas"]["Project"][];
         };
-        /** @description `PATCH /v1/organizations/{id}/members/{user_id}`: the new role. */
+        /** @description The member's new role. */
         PatchedMembershipUpdateRequest: {
             role?: components["schemas"]["RoleEnum"];
         };
-        /** @description DRF's ModelSerializer, building the fields above for the model's text fields. */
+        /** @description The organization fields to change. */
         PatchedOrganizationRequest: {
             description?: string;
             name?: string;
             /** @description Unique, lowercase; derived from the name unless given. */
             slug?: string;
         };
-        /** @description DRF's ModelSerializer, building the fields above for the model's text fields. */
+        /** @description The project fields to change. */
         PatchedProjectRequest: {
             description?: string;
             name?: string;
@@ -486,7 +498,7 @@ export interface components {
              */
             organization?: string;
         };
-        /** @description PATCH/PUT /v1/users/me. `id`, `plan` and the staff flags are not fields: never applied. */
+        /** @description The profile fields to change. Changing `password` needs `current_password`. */
         PatchedUserUpdateRequest: {
             current_password?: string;
             /** Format: email */
@@ -495,7 +507,7 @@ export interface components {
             /** @description A new password; needs `current_password`. */
             password?: string;
         };
-        /** @description DRF's ModelSerializer, building the fields above for the model's text fields. */
+        /** @description A project of one of your organizations. */
         Project: {
             /** Format: date-time */
             readonly created_at: string;
@@ -516,7 +528,7 @@ export interface components {
             /** Format: date-time */
             readonly updated_at: string;
         };
-        /** @description DRF's ModelSerializer, building the fields above for the model's text fields. */
+        /** @description A project's organization (fixed once created), name and description. */
         ProjectRequest: {
             description?: string;
             name: string;
@@ -526,7 +538,7 @@ export interface components {
              */
             organization: string;
         };
-        /** @description What a user may see of another user who shares an organization. */
+        /** @description What you see of a user who shares an organization with you. */
         PublicUser: {
             /**
              * Format: email
@@ -547,6 +559,7 @@ export interface components {
             /** @description Unix seconds when the hour's budget starts again. */
             reset: number | null;
         };
+        /** @description The refresh token from the login or the last refresh. */
         RefreshRequest: {
             refresh: string;
         };
@@ -557,6 +570,7 @@ export interface components {
          * @enum {string}
          */
         RoleEnum: "member" | "admin" | "owner";
+        /** @description A new access token and a new refresh token; the old refresh token is spent. */
         TokenPair: {
             expires_in: number;
             refresh: string;
@@ -568,6 +582,7 @@ export interface components {
          * @enum {string}
          */
         TokenTypeEnum: "Bearer";
+        /** @description Your account. */
         User: {
             /** Format: date-time */
             readonly created_at: string;
@@ -584,7 +599,7 @@ export interface components {
             /** Format: date-time */
             readonly updated_at: string;
         };
-        /** @description PATCH/PUT /v1/users/me. `id`, `plan` and the staff flags are not fields: never applied. */
+        /** @description Your profile. Changing `password` needs `current_password`; the plan and the id cannot be changed here. */
         UserUpdateRequest: {
             current_password?: string;
             /** Format: email */
@@ -603,12 +618,53 @@ export interface components {
     responses: never;
     parameters: never;
     requestBodies: never;
-    headers: never;
+    headers: {
+        /**
+         * @description The IETF field: `"<plan>";r=<remaining>;t=<seconds to reset>`. Absent on unlimited plans.
+         * @example "free";r=998;t=1800
+         */
+        RateLimit: string;
+        /**
+         * @description The IETF policy field: `"<plan>";q=<limit>;w=3600`. Absent on unlimited plans.
+         * @example "free";q=1000;w=3600
+         */
+        "RateLimit-Policy": string;
+        /**
+         * @description Seconds to wait before retrying.
+         * @example 30
+         */
+        "Retry-After": number;
+        /**
+         * @description The scheme to authenticate with.
+         * @example Bearer realm="api"
+         */
+        "WWW-Authenticate": string;
+        /**
+         * @description Requests allowed per clock hour on your plan. Absent on unlimited plans.
+         * @example 1000
+         */
+        "X-RateLimit-Limit": number;
+        /**
+         * @description Requests left in this hour, after this one.
+         * @example 998
+         */
+        "X-RateLimit-Remaining": number;
+        /**
+         * @description When the budget renews, in Unix seconds.
+         * @example 1767225600
+         */
+        "X-RateLimit-Reset": number;
+        /**
+         * @description The request's id: yours if you sent a plain one (8-128 characters of `A-Za-z0-9._:-`), else ours. Quote it when you report a problem.
+         * @example req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a
+         */
+        "X-Request-Id": string;
+    };
     pathItems: never;
 }
 export type $defs = Record<string, never>;
 export interface operations {
-    auth_login_create: {
+    auth_login: {
         parameters: {
             query?: never;
             header?: {
@@ -620,77 +676,235 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "email": "ada@example.com",
+                 *       "password": "correct horse battery staple"
+                 *     }
+                 */
                 "application/json": components["schemas"]["LoginRequest"];
+                /**
+                 * @example {
+                 *       "email": "ada@example.com",
+                 *       "password": "correct horse battery staple"
+                 *     }
+                 */
                 "application/x-www-form-urlencoded": components["schemas"]["LoginRequest"];
+                /**
+                 * @example {
+                 *       "email": "ada@example.com",
+                 *       "password": "correct horse battery staple"
+                 *     }
+                 */
                 "multipart/form-data": components["schemas"]["LoginRequest"];
             };
         };
         responses: {
+            /** @description Success. */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "expires_in": 900,
+                     *       "refresh": "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJ0eXBlIjoicmVmcmVzaCJ9.c2lnbmF0dXJl",
+                     *       "token": "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiI1YjBlNGYzYyJ9.c2lnbmF0dXJl",
+                     *       "token_type": "Bearer",
+                     *       "user": {
+                     *         "created_at": "2026-03-02T09:15:27.000000Z",
+                     *         "email": "ada@example.com",
+                     *         "id": "5b0e4f3c-2d1a-4e8b-9c7d-6a5f4e3d2c1b",
+                     *         "name": "Ada Lovelace",
+                     *         "plan": "free",
+                     *         "updated_at": "2026-03-09T16:42:05.000000Z"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["LoginResponse"];
                 };
             };
             /** @description Invalid request: validation failure, malformed body or bad query parameter. */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_request",
+                     *         "details": {
+                     *           "errors": [
+                     *             {
+                     *               "field": "name",
+                     *               "issue": "Ensure this field has no more than 100 characters."
+                     *             }
+                     *           ],
+                     *           "field": "name",
+                     *           "issue": "Ensure this field has no more than 100 characters."
+                     *         },
+                     *         "message": "Invalid value for name",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Credentials missing, malformed, expired or revoked. */
+            /** @description Wrong email or password, or the account is disabled. */
             401: {
                 headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "details": {},
+                     *         "message": "Invalid email or password",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description The body was sent chunked; send it with a Content-Length. */
             411: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "length_required",
+                     *         "details": {},
+                     *         "message": "The body was sent chunked; send it with a Content-Length.",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description The body is over the size limit. */
             413: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "details": {},
+                     *         "message": "The request body is larger than the limit.",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description The body's media type is not JSON, form-encoded or multipart. */
             415: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unsupported_media_type",
+                     *         "details": {},
+                     *         "message": "Unsupported media type \"text/plain\" in request.",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Rate limit reached; see `Retry-After`. */
+            /** @description Rate limit reached; retry after `Retry-After` seconds. */
             429: {
                 headers: {
+                    /**
+                     * @description Seconds to wait before retrying.
+                     * @example 30
+                     */
+                    "Retry-After": number;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limit_exceeded",
+                     *         "details": {},
+                     *         "message": "Rate limit of 1000 requests per hour for the free plan exceeded.",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An error on our side; the `request_id` identifies it to us. Safe to retry a GET. */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "internal_error",
+                     *         "details": {},
+                     *         "message": "Something went wrong on our end. The request id identifies it to us.",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service is unavailable for a moment; retry shortly. */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "service_unavailable",
+                     *         "details": {},
+                     *         "message": "The service is temporarily unavailable. Please retry shortly.",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
         };
     };
-    auth_logout_create: {
+    auth_logout: {
         parameters: {
             query?: never;
             header?: {
@@ -702,8 +916,23 @@ export interface operations {
         };
         requestBody?: {
             content: {
+                /**
+                 * @example {
+                 *       "refresh": "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJ0eXBlIjoicmVmcmVzaCJ9.c2lnbmF0dXJl"
+                 *     }
+                 */
                 "application/json": components["schemas"]["LogoutRequest"];
+                /**
+                 * @example {
+                 *       "refresh": "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJ0eXBlIjoicmVmcmVzaCJ9.c2lnbmF0dXJl"
+                 *     }
+                 */
                 "application/x-www-form-urlencoded": components["schemas"]["LogoutRequest"];
+                /**
+                 * @example {
+                 *       "refresh": "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJ0eXBlIjoicmVmcmVzaCJ9.c2lnbmF0dXJl"
+                 *     }
+                 */
                 "multipart/form-data": components["schemas"]["LogoutRequest"];
             };
         };
@@ -713,18 +942,49 @@ export interface operations {
                 headers: {
                     /** @description `true` when this is the saved answer to an earlier request with the same `Idempotency-Key`; absent otherwise. */
                     "Idempotent-Replayed"?: "true";
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description Invalid request: validation failure, malformed body or bad query parameter. */
+            /** @description Invalid request, or `refresh` is not a live refresh token of the same login. */
             400: {
                 headers: {
                     /** @description `true` when this is the saved answer to an earlier request with the same `Idempotency-Key`; absent otherwise. */
                     "Idempotent-Replayed"?: "true";
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_request",
+                     *         "details": {
+                     *           "errors": [
+                     *             {
+                     *               "field": "name",
+                     *               "issue": "Ensure this field has no more than 100 characters."
+                     *             }
+                     *           ],
+                     *           "field": "name",
+                     *           "issue": "Ensure this field has no more than 100 characters."
+                     *         },
+                     *         "message": "Invalid value for name",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -733,29 +993,73 @@ export interface operations {
                 headers: {
                     /** @description `true` when this is the saved answer to an earlier request with the same `Idempotency-Key`; absent otherwise. */
                     "Idempotent-Replayed"?: "true";
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "details": {},
+                     *         "message": "Access token is invalid or expired",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Authenticated, but the role or the key's scope does not allow it. */
+            /** @description The credential is an API key: revoke keys in the dashboard instead. */
             403: {
                 headers: {
                     /** @description `true` when this is the saved answer to an earlier request with the same `Idempotency-Key`; absent otherwise. */
                     "Idempotent-Replayed"?: "true";
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "details": {},
+                     *         "message": "You do not have permission to perform this action.",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description A request with the same `Idempotency-Key` is still being processed. */
             409: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "details": {},
+                     *         "message": "The request conflicts with the current state of the resource.",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -764,9 +1068,25 @@ export interface operations {
                 headers: {
                     /** @description `true` when this is the saved answer to an earlier request with the same `Idempotency-Key`; absent otherwise. */
                     "Idempotent-Replayed"?: "true";
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "length_required",
+                     *         "details": {},
+                     *         "message": "The body was sent chunked; send it with a Content-Length.",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -775,9 +1095,25 @@ export interface operations {
                 headers: {
                     /** @description `true` when this is the saved answer to an earlier request with the same `Idempotency-Key`; absent otherwise. */
                     "Idempotent-Replayed"?: "true";
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "details": {},
+                     *         "message": "The request body is larger than the limit.",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -786,35 +1122,139 @@ export interface operations {
                 headers: {
                     /** @description `true` when this is the saved answer to an earlier request with the same `Idempotency-Key`; absent otherwise. */
                     "Idempotent-Replayed"?: "true";
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unsupported_media_type",
+                     *         "details": {},
+                     *         "message": "Unsupported media type \"text/plain\" in request.",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description The `Idempotency-Key` was already used with another method, path or body. */
             422: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_request",
+                     *         "details": {},
+                     *         "message": "The request cannot be processed.",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Rate limit reached; see `Retry-After`. */
+            /** @description Rate limit reached; retry after `Retry-After` seconds. */
             429: {
                 headers: {
                     /** @description `true` when this is the saved answer to an earlier request with the same `Idempotency-Key`; absent otherwise. */
                     "Idempotent-Replayed"?: "true";
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /**
+                     * @description Seconds to wait before retrying.
+                     * @example 30
+                     */
+                    "Retry-After": number;
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limit_exceeded",
+                     *         "details": {},
+                     *         "message": "Rate limit of 1000 requests per hour for the free plan exceeded.",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An error on our side; the `request_id` identifies it to us. Safe to retry a GET. */
+            500: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "internal_error",
+                     *         "details": {},
+                     *         "message": "Something went wrong on our end. The request id identifies it to us.",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service is unavailable for a moment; retry shortly. */
+            503: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "service_unavailable",
+                     *         "details": {},
+                     *         "message": "The service is temporarily unavailable. Please retry shortly.",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
         };
     };
-    auth_refresh_create: {
+    auth_refresh: {
         parameters: {
             query?: never;
             header?: {
@@ -826,71 +1266,218 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "refresh": "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJ0eXBlIjoicmVmcmVzaCJ9.c2lnbmF0dXJl"
+                 *     }
+                 */
                 "application/json": components["schemas"]["RefreshRequest"];
+                /**
+                 * @example {
+                 *       "refresh": "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJ0eXBlIjoicmVmcmVzaCJ9.c2lnbmF0dXJl"
+                 *     }
+                 */
                 "application/x-www-form-urlencoded": components["schemas"]["RefreshRequest"];
+                /**
+                 * @example {
+                 *       "refresh": "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJ0eXBlIjoicmVmcmVzaCJ9.c2lnbmF0dXJl"
+                 *     }
+                 */
                 "multipart/form-data": components["schemas"]["RefreshRequest"];
             };
         };
         responses: {
+            /** @description Success. */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "expires_in": 900,
+                     *       "refresh": "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJ0eXBlIjoicmVmcmVzaCJ9.c2lnbmF0dXJl",
+                     *       "token": "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiI1YjBlNGYzYyJ9.c2lnbmF0dXJl",
+                     *       "token_type": "Bearer"
+                     *     }
+                     */
                     "application/json": components["schemas"]["TokenPair"];
                 };
             };
             /** @description Invalid request: validation failure, malformed body or bad query parameter. */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_request",
+                     *         "details": {
+                     *           "errors": [
+                     *             {
+                     *               "field": "name",
+                     *               "issue": "Ensure this field has no more than 100 characters."
+                     *             }
+                     *           ],
+                     *           "field": "name",
+                     *           "issue": "Ensure this field has no more than 100 characters."
+                     *         },
+                     *         "message": "Invalid value for name",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Credentials missing, malformed, expired or revoked. */
+            /** @description The refresh token is invalid, expired, already used or revoked (reusing one revokes every refresh token of that login). */
             401: {
                 headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "details": {},
+                     *         "message": "Refresh token is invalid or expired",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description The body was sent chunked; send it with a Content-Length. */
             411: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "length_required",
+                     *         "details": {},
+                     *         "message": "The body was sent chunked; send it with a Content-Length.",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description The body is over the size limit. */
             413: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "details": {},
+                     *         "message": "The request body is larger than the limit.",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description The body's media type is not JSON, form-encoded or multipart. */
             415: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unsupported_media_type",
+                     *         "details": {},
+                     *         "message": "Unsupported media type \"text/plain\" in request.",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Rate limit reached; see `Retry-After`. */
+            /** @description Rate limit reached; retry after `Retry-After` seconds. */
             429: {
                 headers: {
+                    /**
+                     * @description Seconds to wait before retrying.
+                     * @example 30
+                     */
+                    "Retry-After": number;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limit_exceeded",
+                     *         "details": {},
+                     *         "message": "Rate limit of 1000 requests per hour for the free plan exceeded.",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An error on our side; the `request_id` identifies it to us. Safe to retry a GET. */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "internal_error",
+                     *         "details": {},
+                     *         "message": "Something went wrong on our end. The request id identifies it to us.",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service is unavailable for a moment; retry shortly. */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "service_unavailable",
+                     *         "details": {},
+                     *         "message": "The service is temporarily unavailable. Please retry shortly.",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -905,38 +1492,170 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Success. */
             200: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "credential": {
+                     *         "created_at": "2026-03-02T09:15:27.000000Z",
+                     *         "expires_at": "2026-03-02T09:15:27.000000Z",
+                     *         "id": "5b0e4f3c-2d1a-4e8b-9c7d-6a5f4e3d2c1b",
+                     *         "scope": null,
+                     *         "type": "access_token"
+                     *       },
+                     *       "rate_limit": {
+                     *         "limit": 1,
+                     *         "plan": "string",
+                     *         "remaining": 1,
+                     *         "reset": 1
+                     *       },
+                     *       "user": {
+                     *         "created_at": "2026-03-02T09:15:27.000000Z",
+                     *         "email": "ada@example.com",
+                     *         "id": "5b0e4f3c-2d1a-4e8b-9c7d-6a5f4e3d2c1b",
+                     *         "name": "Ada Lovelace",
+                     *         "plan": "free",
+                     *         "updated_at": "2026-03-09T16:42:05.000000Z"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Whoami"];
                 };
             };
             /** @description Credentials missing, malformed, expired or revoked. */
             401: {
                 headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "details": {},
+                     *         "message": "Access token is invalid or expired",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description Authenticated, but the role or the key's scope does not allow it. */
             403: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "details": {},
+                     *         "message": "You do not have permission to perform this action.",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Rate limit reached; see `Retry-After`. */
+            /** @description Rate limit reached; retry after `Retry-After` seconds. */
             429: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /**
+                     * @description Seconds to wait before retrying.
+                     * @example 30
+                     */
+                    "Retry-After": number;
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limit_exceeded",
+                     *         "details": {},
+                     *         "message": "Rate limit of 1000 requests per hour for the free plan exceeded.",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An error on our side; the `request_id` identifies it to us. Safe to retry a GET. */
+            500: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "internal_error",
+                     *         "details": {},
+                     *         "message": "Something went wrong on our end. The request id identifies it to us.",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service is unavailable for a moment; retry shortly. */
+            503: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "service_unavailable",
+                     *         "details": {},
+                     *         "message": "The service is temporarily unavailable. Please retry shortly.",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -945,9 +1664,9 @@ export interface operations {
     organizations_list: {
         parameters: {
             query?: {
-                /** @description The pagination cursor value. */
+                /** @description Opaque: the cursor of a `next` or `previous` link of this list (follow the link as it is). A cursor this server did not write is a 400 naming `cursor`. */
                 cursor?: string;
-                /** @description Number of results to return per page. */
+                /** @description Items per page. */
                 limit?: number;
             };
             header?: never;
@@ -956,47 +1675,196 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Success. */
             200: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "next": "https://api.cloudbooks.com/v1/organizations?cursor=cD0y",
+                     *       "previous": null,
+                     *       "results": [
+                     *         {
+                     *           "created_at": "2026-03-02T09:15:27.000000Z",
+                     *           "description": "Bookkeeping for the engine works.",
+                     *           "id": "3e6f1a2b-7c8d-4e9f-a0b1-c2d3e4f5a6b7",
+                     *           "name": "Analytical Engines",
+                     *           "role": "owner",
+                     *           "slug": "analytical-engines",
+                     *           "updated_at": "2026-03-09T16:42:05.000000Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["PaginatedOrganizationList"];
                 };
             };
             /** @description Invalid request: validation failure, malformed body or bad query parameter. */
             400: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_request",
+                     *         "details": {
+                     *           "errors": [
+                     *             {
+                     *               "field": "name",
+                     *               "issue": "Ensure this field has no more than 100 characters."
+                     *             }
+                     *           ],
+                     *           "field": "name",
+                     *           "issue": "Ensure this field has no more than 100 characters."
+                     *         },
+                     *         "message": "Invalid value for name",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description Credentials missing, malformed, expired or revoked. */
             401: {
                 headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "details": {},
+                     *         "message": "Access token is invalid or expired",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description Authenticated, but the role or the key's scope does not allow it. */
             403: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "details": {},
+                     *         "message": "You do not have permission to perform this action.",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Rate limit reached; see `Retry-After`. */
+            /** @description Rate limit reached; retry after `Retry-After` seconds. */
             429: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /**
+                     * @description Seconds to wait before retrying.
+                     * @example 30
+                     */
+                    "Retry-After": number;
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limit_exceeded",
+                     *         "details": {},
+                     *         "message": "Rate limit of 1000 requests per hour for the free plan exceeded.",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An error on our side; the `request_id` identifies it to us. Safe to retry a GET. */
+            500: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "internal_error",
+                     *         "details": {},
+                     *         "message": "Something went wrong on our end. The request id identifies it to us.",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service is unavailable for a moment; retry shortly. */
+            503: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "service_unavailable",
+                     *         "details": {},
+                     *         "message": "The service is temporarily unavailable. Please retry shortly.",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1014,19 +1882,58 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "description": "Bookkeeping for the engine works.",
+                 *       "name": "Analytical Engines",
+                 *       "slug": "analytical-engines"
+                 *     }
+                 */
                 "application/json": components["schemas"]["OrganizationRequest"];
+                /**
+                 * @example {
+                 *       "description": "Bookkeeping for the engine works.",
+                 *       "name": "Analytical Engines",
+                 *       "slug": "analytical-engines"
+                 *     }
+                 */
                 "application/x-www-form-urlencoded": components["schemas"]["OrganizationRequest"];
+                /**
+                 * @example {
+                 *       "description": "Bookkeeping for the engine works.",
+                 *       "name": "Analytical Engines",
+                 *       "slug": "analytical-engines"
+                 *     }
+                 */
                 "multipart/form-data": components["schemas"]["OrganizationRequest"];
             };
         };
         responses: {
+            /** @description Created. */
             201: {
                 headers: {
                     /** @description `true` when this is the saved answer to an earlier request with the same `Idempotency-Key`; absent otherwise. */
                     "Idempotent-Replayed"?: "true";
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "created_at": "2026-03-02T09:15:27.000000Z",
+                     *       "description": "Bookkeeping for the engine works.",
+                     *       "id": "3e6f1a2b-7c8d-4e9f-a0b1-c2d3e4f5a6b7",
+                     *       "name": "Analytical Engines",
+                     *       "role": "owner",
+                     *       "slug": "analytical-engines",
+                     *       "updated_at": "2026-03-09T16:42:05.000000Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Organization"];
                 };
             };
@@ -1035,9 +1942,34 @@ export interface operations {
                 headers: {
                     /** @description `true` when this is the saved answer to an earlier request with the same `Idempotency-Key`; absent otherwise. */
                     "Idempotent-Replayed"?: "true";
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_request",
+                     *         "details": {
+                     *           "errors": [
+                     *             {
+                     *               "field": "name",
+                     *               "issue": "Ensure this field has no more than 100 characters."
+                     *             }
+                     *           ],
+                     *           "field": "name",
+                     *           "issue": "Ensure this field has no more than 100 characters."
+                     *         },
+                     *         "message": "Invalid value for name",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1046,9 +1978,21 @@ export interface operations {
                 headers: {
                     /** @description `true` when this is the saved answer to an earlier request with the same `Idempotency-Key`; absent otherwise. */
                     "Idempotent-Replayed"?: "true";
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "details": {},
+                     *         "message": "Access token is invalid or expired",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1057,9 +2001,25 @@ export interface operations {
                 headers: {
                     /** @description `true` when this is the saved answer to an earlier request with the same `Idempotency-Key`; absent otherwise. */
                     "Idempotent-Replayed"?: "true";
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "details": {},
+                     *         "message": "You do not have permission to perform this action.",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1068,9 +2028,25 @@ export interface operations {
                 headers: {
                     /** @description `true` when this is the saved answer to an earlier request with the same `Idempotency-Key`; absent otherwise. */
                     "Idempotent-Replayed"?: "true";
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "details": {},
+                     *         "message": "This slug is already taken",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1079,9 +2055,25 @@ export interface operations {
                 headers: {
                     /** @description `true` when this is the saved answer to an earlier request with the same `Idempotency-Key`; absent otherwise. */
                     "Idempotent-Replayed"?: "true";
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "length_required",
+                     *         "details": {},
+                     *         "message": "The body was sent chunked; send it with a Content-Length.",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1090,9 +2082,25 @@ export interface operations {
                 headers: {
                     /** @description `true` when this is the saved answer to an earlier request with the same `Idempotency-Key`; absent otherwise. */
                     "Idempotent-Replayed"?: "true";
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "details": {},
+                     *         "message": "The request body is larger than the limit.",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1101,35 +2109,139 @@ export interface operations {
                 headers: {
                     /** @description `true` when this is the saved answer to an earlier request with the same `Idempotency-Key`; absent otherwise. */
                     "Idempotent-Replayed"?: "true";
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unsupported_media_type",
+                     *         "details": {},
+                     *         "message": "Unsupported media type \"text/plain\" in request.",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description The `Idempotency-Key` was already used with another method, path or body. */
             422: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_request",
+                     *         "details": {},
+                     *         "message": "The request cannot be processed.",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Rate limit reached; see `Retry-After`. */
+            /** @description Rate limit reached; retry after `Retry-After` seconds. */
             429: {
                 headers: {
                     /** @description `true` when this is the saved answer to an earlier request with the same `Idempotency-Key`; absent otherwise. */
                     "Idempotent-Replayed"?: "true";
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /**
+                     * @description Seconds to wait before retrying.
+                     * @example 30
+                     */
+                    "Retry-After": number;
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limit_exceeded",
+                     *         "details": {},
+                     *         "message": "Rate limit of 1000 requests per hour for the free plan exceeded.",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An error on our side; the `request_id` identifies it to us. Safe to retry a GET. */
+            500: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "internal_error",
+                     *         "details": {},
+                     *         "message": "Something went wrong on our end. The request id identifies it to us.",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service is unavailable for a moment; retry shortly. */
+            503: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "service_unavailable",
+                     *         "details": {},
+                     *         "message": "The service is temporarily unavailable. Please retry shortly.",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
         };
     };
-    organizations_retrieve: {
+    organizations_get: {
         parameters: {
             query?: never;
             header?: never;
@@ -1141,47 +2253,713 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Success. */
             200: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "created_at": "2026-03-02T09:15:27.000000Z",
+                     *       "description": "Bookkeeping for the engine works.",
+                     *       "id": "3e6f1a2b-7c8d-4e9f-a0b1-c2d3e4f5a6b7",
+                     *       "name": "Analytical Engines",
+                     *       "role": "owner",
+                     *       "slug": "analytical-engines",
+                     *       "updated_at": "2026-03-09T16:42:05.000000Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Organization"];
                 };
             };
             /** @description Credentials missing, malformed, expired or revoked. */
             401: {
                 headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "details": {},
+                     *         "message": "Access token is invalid or expired",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description Authenticated, but the role or the key's scope does not allow it. */
             403: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "details": {},
+                     *         "message": "You do not have permission to perform this action.",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description No such resource, or one the caller may not know exists. */
             404: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "details": {},
+                     *         "message": "Not found.",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Rate limit reached; see `Retry-After`. */
+            /** @description Rate limit reached; retry after `Retry-After` seconds. */
             429: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /**
+                     * @description Seconds to wait before retrying.
+                     * @example 30
+                     */
+                    "Retry-After": number;
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limit_exceeded",
+                     *         "details": {},
+                     *         "message": "Rate limit of 1000 requests per hour for the free plan exceeded.",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An error on our side; the `request_id` identifies it to us. Safe to retry a GET. */
+            500: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "internal_error",
+                     *         "details": {},
+                     *         "message": "Something went wrong on our end. The request id identifies it to us.",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service is unavailable for a moment; retry shortly. */
+            503: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "service_unavailable",
+                     *         "details": {},
+                     *         "message": "The service is temporarily unavailable. Please retry shortly.",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    organizations_replace: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A UUID string identifying this organization. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "description": "Bookkeeping for the engine works.",
+                 *       "name": "Analytical Engines",
+                 *       "slug": "analytical-engines"
+                 *     }
+                 */
+                "application/json": components["schemas"]["OrganizationRequest"];
+                /**
+                 * @example {
+                 *       "description": "Bookkeeping for the engine works.",
+                 *       "name": "Analytical Engines",
+                 *       "slug": "analytical-engines"
+                 *     }
+                 */
+                "application/x-www-form-urlencoded": components["schemas"]["OrganizationRequest"];
+                /**
+                 * @example {
+                 *       "description": "Bookkeeping for the engine works.",
+                 *       "name": "Analytical Engines",
+                 *       "slug": "analytical-engines"
+                 *     }
+                 */
+                "multipart/form-data": components["schemas"]["OrganizationRequest"];
+            };
+        };
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "created_at": "2026-03-02T09:15:27.000000Z",
+                     *       "description": "Bookkeeping for the engine works.",
+                     *       "id": "3e6f1a2b-7c8d-4e9f-a0b1-c2d3e4f5a6b7",
+                     *       "name": "Analytical Engines",
+                     *       "role": "owner",
+                     *       "slug": "analytical-engines",
+                     *       "updated_at": "2026-03-09T16:42:05.000000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Organization"];
+                };
+            };
+            /** @description Invalid request: validation failure, malformed body or bad query parameter. */
+            400: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_request",
+                     *         "details": {
+                     *           "errors": [
+                     *             {
+                     *               "field": "name",
+                     *               "issue": "Ensure this field has no more than 100 characters."
+                     *             }
+                     *           ],
+                     *           "field": "name",
+                     *           "issue": "Ensure this field has no more than 100 characters."
+                     *         },
+                     *         "message": "Invalid value for name",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Credentials missing, malformed, expired or revoked. */
+            401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "details": {},
+                     *         "message": "Access token is invalid or expired",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authenticated, but the role or the key's scope does not allow it. */
+            403: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "details": {},
+                     *         "message": "You do not have permission to perform this action.",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource, or one the caller may not know exists. */
+            404: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "details": {},
+                     *         "message": "Not found.",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The `slug` is taken by another organization. */
+            409: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "details": {},
+                     *         "message": "This slug is already taken",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body was sent chunked; send it with a Content-Length. */
+            411: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "length_required",
+                     *         "details": {},
+                     *         "message": "The body was sent chunked; send it with a Content-Length.",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is over the size limit. */
+            413: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "details": {},
+                     *         "message": "The request body is larger than the limit.",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's media type is not JSON, form-encoded or multipart. */
+            415: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unsupported_media_type",
+                     *         "details": {},
+                     *         "message": "Unsupported media type \"text/plain\" in request.",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit reached; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /**
+                     * @description Seconds to wait before retrying.
+                     * @example 30
+                     */
+                    "Retry-After": number;
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limit_exceeded",
+                     *         "details": {},
+                     *         "message": "Rate limit of 1000 requests per hour for the free plan exceeded.",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An error on our side; the `request_id` identifies it to us. Safe to retry a GET. */
+            500: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "internal_error",
+                     *         "details": {},
+                     *         "message": "Something went wrong on our end. The request id identifies it to us.",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service is unavailable for a moment; retry shortly. */
+            503: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "service_unavailable",
+                     *         "details": {},
+                     *         "message": "The service is temporarily unavailable. Please retry shortly.",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    organizations_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A UUID string identifying this organization. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Credentials missing, malformed, expired or revoked. */
+            401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "details": {},
+                     *         "message": "Access token is invalid or expired",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authenticated, but the role or the key's scope does not allow it. */
+            403: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "details": {},
+                     *         "message": "You do not have permission to perform this action.",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource, or one the caller may not know exists. */
+            404: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "details": {},
+                     *         "message": "Not found.",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit reached; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /**
+                     * @description Seconds to wait before retrying.
+                     * @example 30
+                     */
+                    "Retry-After": number;
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limit_exceeded",
+                     *         "details": {},
+                     *         "message": "Rate limit of 1000 requests per hour for the free plan exceeded.",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An error on our side; the `request_id` identifies it to us. Safe to retry a GET. */
+            500: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "internal_error",
+                     *         "details": {},
+                     *         "message": "Something went wrong on our end. The request id identifies it to us.",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service is unavailable for a moment; retry shortly. */
+            503: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "service_unavailable",
+                     *         "details": {},
+                     *         "message": "The service is temporarily unavailable. Please retry shortly.",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1197,248 +2975,338 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["OrganizationRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["OrganizationRequest"];
-                "multipart/form-data": components["schemas"]["OrganizationRequest"];
-            };
-        };
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Organization"];
-                };
-            };
-            /** @description Invalid request: validation failure, malformed body or bad query parameter. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Credentials missing, malformed, expired or revoked. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Authenticated, but the role or the key's scope does not allow it. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description No such resource, or one the caller may not know exists. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The body was sent chunked; send it with a Content-Length. */
-            411: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The body is over the size limit. */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The body's media type is not JSON, form-encoded or multipart. */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Rate limit reached; see `Retry-After`. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    organizations_destroy: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description A UUID string identifying this organization. */
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description No response body */
-            204: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Credentials missing, malformed, expired or revoked. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Authenticated, but the role or the key's scope does not allow it. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description No such resource, or one the caller may not know exists. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Rate limit reached; see `Retry-After`. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    organizations_partial_update: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description A UUID string identifying this organization. */
-                id: string;
-            };
-            cookie?: never;
-        };
         requestBody?: {
             content: {
+                /**
+                 * @example {
+                 *       "description": "Books of the engine works, since 1843."
+                 *     }
+                 */
                 "application/json": components["schemas"]["PatchedOrganizationRequest"];
+                /**
+                 * @example {
+                 *       "description": "Books of the engine works, since 1843."
+                 *     }
+                 */
                 "application/x-www-form-urlencoded": components["schemas"]["PatchedOrganizationRequest"];
+                /**
+                 * @example {
+                 *       "description": "Books of the engine works, since 1843."
+                 *     }
+                 */
                 "multipart/form-data": components["schemas"]["PatchedOrganizationRequest"];
             };
         };
         responses: {
+            /** @description Success. */
             200: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "created_at": "2026-03-02T09:15:27.000000Z",
+                     *       "description": "Bookkeeping for the engine works.",
+                     *       "id": "3e6f1a2b-7c8d-4e9f-a0b1-c2d3e4f5a6b7",
+                     *       "name": "Analytical Engines",
+                     *       "role": "owner",
+                     *       "slug": "analytical-engines",
+                     *       "updated_at": "2026-03-09T16:42:05.000000Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Organization"];
                 };
             };
             /** @description Invalid request: validation failure, malformed body or bad query parameter. */
             400: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_request",
+                     *         "details": {
+                     *           "errors": [
+                     *             {
+                     *               "field": "name",
+                     *               "issue": "Ensure this field has no more than 100 characters."
+                     *             }
+                     *           ],
+                     *           "field": "name",
+                     *           "issue": "Ensure this field has no more than 100 characters."
+                     *         },
+                     *         "message": "Invalid value for name",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description Credentials missing, malformed, expired or revoked. */
             401: {
                 headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "details": {},
+                     *         "message": "Access token is invalid or expired",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description Authenticated, but the role or the key's scope does not allow it. */
             403: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "details": {},
+                     *         "message": "You do not have permission to perform this action.",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description No such resource, or one the caller may not know exists. */
             404: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "details": {},
+                     *         "message": "Not found.",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The `slug` is taken by another organization. */
+            409: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "details": {},
+                     *         "message": "This slug is already taken",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description The body was sent chunked; send it with a Content-Length. */
             411: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "length_required",
+                     *         "details": {},
+                     *         "message": "The body was sent chunked; send it with a Content-Length.",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description The body is over the size limit. */
             413: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "details": {},
+                     *         "message": "The request body is larger than the limit.",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description The body's media type is not JSON, form-encoded or multipart. */
             415: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unsupported_media_type",
+                     *         "details": {},
+                     *         "message": "Unsupported media type \"text/plain\" in request.",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Rate limit reached; see `Retry-After`. */
+            /** @description Rate limit reached; retry after `Retry-After` seconds. */
             429: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /**
+                     * @description Seconds to wait before retrying.
+                     * @example 30
+                     */
+                    "Retry-After": number;
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limit_exceeded",
+                     *         "details": {},
+                     *         "message": "Rate limit of 1000 requests per hour for the free plan exceeded.",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An error on our side; the `request_id` identifies it to us. Safe to retry a GET. */
+            500: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "internal_error",
+                     *         "details": {},
+                     *         "message": "Something went wrong on our end. The request id identifies it to us.",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service is unavailable for a moment; retry shortly. */
+            503: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "service_unavailable",
+                     *         "details": {},
+                     *         "message": "The service is temporarily unavailable. Please retry shortly.",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1447,9 +3315,9 @@ export interface operations {
     organizations_members_list: {
         parameters: {
             query?: {
-                /** @description The pagination cursor value. */
+                /** @description Opaque: the cursor of a `next` or `previous` link of this list (follow the link as it is). A cursor this server did not write is a 400 naming `cursor`. */
                 cursor?: string;
-                /** @description Number of results to return per page. */
+                /** @description Items per page. */
                 limit?: number;
             };
             header?: never;
@@ -1461,56 +3329,222 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Success. */
             200: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "next": "https://api.cloudbooks.com/v1/organizations/3e6f1a2b-7c8d-4e9f-a0b1-c2d3e4f5a6b7/members?cursor=cD0y",
+                     *       "previous": null,
+                     *       "results": [
+                     *         {
+                     *           "created_at": "2026-03-02T09:15:27.000000Z",
+                     *           "role": "admin",
+                     *           "updated_at": "2026-03-09T16:42:05.000000Z",
+                     *           "user": {
+                     *             "email": "grace@example.com",
+                     *             "id": "8d2c1b0a-9f8e-4d7c-8b6a-5f4e3d2c1b0a",
+                     *             "name": "Grace Hopper"
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["PaginatedMembershipList"];
                 };
             };
             /** @description Invalid request: validation failure, malformed body or bad query parameter. */
             400: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_request",
+                     *         "details": {
+                     *           "errors": [
+                     *             {
+                     *               "field": "name",
+                     *               "issue": "Ensure this field has no more than 100 characters."
+                     *             }
+                     *           ],
+                     *           "field": "name",
+                     *           "issue": "Ensure this field has no more than 100 characters."
+                     *         },
+                     *         "message": "Invalid value for name",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description Credentials missing, malformed, expired or revoked. */
             401: {
                 headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "details": {},
+                     *         "message": "Access token is invalid or expired",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description Authenticated, but the role or the key's scope does not allow it. */
             403: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "details": {},
+                     *         "message": "You do not have permission to perform this action.",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description No such resource, or one the caller may not know exists. */
             404: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "details": {},
+                     *         "message": "Not found.",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Rate limit reached; see `Retry-After`. */
+            /** @description Rate limit reached; retry after `Retry-After` seconds. */
             429: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /**
+                     * @description Seconds to wait before retrying.
+                     * @example 30
+                     */
+                    "Retry-After": number;
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limit_exceeded",
+                     *         "details": {},
+                     *         "message": "Rate limit of 1000 requests per hour for the free plan exceeded.",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An error on our side; the `request_id` identifies it to us. Safe to retry a GET. */
+            500: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "internal_error",
+                     *         "details": {},
+                     *         "message": "Something went wrong on our end. The request id identifies it to us.",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service is unavailable for a moment; retry shortly. */
+            503: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "service_unavailable",
+                     *         "details": {},
+                     *         "message": "The service is temporarily unavailable. Please retry shortly.",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1531,30 +3565,92 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "email": "grace@example.com",
+                 *       "role": "admin"
+                 *     }
+                 */
                 "application/json": components["schemas"]["MembershipCreateRequest"];
+                /**
+                 * @example {
+                 *       "email": "grace@example.com",
+                 *       "role": "admin"
+                 *     }
+                 */
                 "application/x-www-form-urlencoded": components["schemas"]["MembershipCreateRequest"];
+                /**
+                 * @example {
+                 *       "email": "grace@example.com",
+                 *       "role": "admin"
+                 *     }
+                 */
                 "multipart/form-data": components["schemas"]["MembershipCreateRequest"];
             };
         };
         responses: {
+            /** @description Created. */
             201: {
                 headers: {
                     /** @description `true` when this is the saved answer to an earlier request with the same `Idempotency-Key`; absent otherwise. */
                     "Idempotent-Replayed"?: "true";
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "created_at": "2026-03-02T09:15:27.000000Z",
+                     *       "role": "admin",
+                     *       "updated_at": "2026-03-09T16:42:05.000000Z",
+                     *       "user": {
+                     *         "email": "grace@example.com",
+                     *         "id": "8d2c1b0a-9f8e-4d7c-8b6a-5f4e3d2c1b0a",
+                     *         "name": "Grace Hopper"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Membership"];
                 };
             };
-            /** @description Invalid request: validation failure, malformed body or bad query parameter. */
+            /** @description Invalid request, or no CloudBooks user has this `email`. */
             400: {
                 headers: {
                     /** @description `true` when this is the saved answer to an earlier request with the same `Idempotency-Key`; absent otherwise. */
                     "Idempotent-Replayed"?: "true";
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_request",
+                     *         "details": {
+                     *           "errors": [
+                     *             {
+                     *               "field": "name",
+                     *               "issue": "Ensure this field has no more than 100 characters."
+                     *             }
+                     *           ],
+                     *           "field": "name",
+                     *           "issue": "Ensure this field has no more than 100 characters."
+                     *         },
+                     *         "message": "Invalid value for name",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1563,9 +3659,21 @@ export interface operations {
                 headers: {
                     /** @description `true` when this is the saved answer to an earlier request with the same `Idempotency-Key`; absent otherwise. */
                     "Idempotent-Replayed"?: "true";
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "details": {},
+                     *         "message": "Access token is invalid or expired",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1574,9 +3682,25 @@ export interface operations {
                 headers: {
                     /** @description `true` when this is the saved answer to an earlier request with the same `Idempotency-Key`; absent otherwise. */
                     "Idempotent-Replayed"?: "true";
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "details": {},
+                     *         "message": "You do not have permission to perform this action.",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1585,18 +3709,52 @@ export interface operations {
                 headers: {
                     /** @description `true` when this is the saved answer to an earlier request with the same `Idempotency-Key`; absent otherwise. */
                     "Idempotent-Replayed"?: "true";
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "details": {},
+                     *         "message": "Not found.",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A request with the same `Idempotency-Key` is still being processed. */
+            /** @description That user is already a member. Or: A request with the same `Idempotency-Key` is still being processed. */
             409: {
                 headers: {
+                    /** @description `true` when this is the saved answer to an earlier request with the same `Idempotency-Key`; absent otherwise. */
+                    "Idempotent-Replayed"?: "true";
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "details": {},
+                     *         "message": "This user is already a member of the organization",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1605,9 +3763,25 @@ export interface operations {
                 headers: {
                     /** @description `true` when this is the saved answer to an earlier request with the same `Idempotency-Key`; absent otherwise. */
                     "Idempotent-Replayed"?: "true";
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "length_required",
+                     *         "details": {},
+                     *         "message": "The body was sent chunked; send it with a Content-Length.",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1616,9 +3790,25 @@ export interface operations {
                 headers: {
                     /** @description `true` when this is the saved answer to an earlier request with the same `Idempotency-Key`; absent otherwise. */
                     "Idempotent-Replayed"?: "true";
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "details": {},
+                     *         "message": "The request body is larger than the limit.",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1627,35 +3817,139 @@ export interface operations {
                 headers: {
                     /** @description `true` when this is the saved answer to an earlier request with the same `Idempotency-Key`; absent otherwise. */
                     "Idempotent-Replayed"?: "true";
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unsupported_media_type",
+                     *         "details": {},
+                     *         "message": "Unsupported media type \"text/plain\" in request.",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description The `Idempotency-Key` was already used with another method, path or body. */
             422: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_request",
+                     *         "details": {},
+                     *         "message": "The request cannot be processed.",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Rate limit reached; see `Retry-After`. */
+            /** @description Rate limit reached; retry after `Retry-After` seconds. */
             429: {
                 headers: {
                     /** @description `true` when this is the saved answer to an earlier request with the same `Idempotency-Key`; absent otherwise. */
                     "Idempotent-Replayed"?: "true";
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /**
+                     * @description Seconds to wait before retrying.
+                     * @example 30
+                     */
+                    "Retry-After": number;
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limit_exceeded",
+                     *         "details": {},
+                     *         "message": "Rate limit of 1000 requests per hour for the free plan exceeded.",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An error on our side; the `request_id` identifies it to us. Safe to retry a GET. */
+            500: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "internal_error",
+                     *         "details": {},
+                     *         "message": "Something went wrong on our end. The request id identifies it to us.",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service is unavailable for a moment; retry shortly. */
+            503: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "service_unavailable",
+                     *         "details": {},
+                     *         "message": "The service is temporarily unavailable. Please retry shortly.",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
         };
     };
-    organizations_members_retrieve: {
+    organizations_members_get: {
         parameters: {
             query?: never;
             header?: never;
@@ -1669,53 +3963,188 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Success. */
             200: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "created_at": "2026-03-02T09:15:27.000000Z",
+                     *       "role": "admin",
+                     *       "updated_at": "2026-03-09T16:42:05.000000Z",
+                     *       "user": {
+                     *         "email": "grace@example.com",
+                     *         "id": "8d2c1b0a-9f8e-4d7c-8b6a-5f4e3d2c1b0a",
+                     *         "name": "Grace Hopper"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Membership"];
                 };
             };
             /** @description Credentials missing, malformed, expired or revoked. */
             401: {
                 headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "details": {},
+                     *         "message": "Access token is invalid or expired",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description Authenticated, but the role or the key's scope does not allow it. */
             403: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "details": {},
+                     *         "message": "You do not have permission to perform this action.",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description No such resource, or one the caller may not know exists. */
             404: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "details": {},
+                     *         "message": "Not found.",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Rate limit reached; see `Retry-After`. */
+            /** @description Rate limit reached; retry after `Retry-After` seconds. */
             429: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /**
+                     * @description Seconds to wait before retrying.
+                     * @example 30
+                     */
+                    "Retry-After": number;
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limit_exceeded",
+                     *         "details": {},
+                     *         "message": "Rate limit of 1000 requests per hour for the free plan exceeded.",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An error on our side; the `request_id` identifies it to us. Safe to retry a GET. */
+            500: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "internal_error",
+                     *         "details": {},
+                     *         "message": "Something went wrong on our end. The request id identifies it to us.",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service is unavailable for a moment; retry shortly. */
+            503: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "service_unavailable",
+                     *         "details": {},
+                     *         "message": "The service is temporarily unavailable. Please retry shortly.",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
         };
     };
-    organizations_members_destroy: {
+    organizations_members_delete: {
         parameters: {
             query?: never;
             header?: never;
@@ -1732,6 +4161,12 @@ export interface operations {
             /** @description Removed. */
             204: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -1739,51 +4174,183 @@ export interface operations {
             /** @description Credentials missing, malformed, expired or revoked. */
             401: {
                 headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "details": {},
+                     *         "message": "Access token is invalid or expired",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description Authenticated, but the role or the key's scope does not allow it. */
             403: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "details": {},
+                     *         "message": "You do not have permission to perform this action.",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description No such resource, or one the caller may not know exists. */
             404: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "details": {},
+                     *         "message": "Not found.",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description The organization would be left without an owner. */
             409: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "details": {},
+                     *         "message": "An organization must keep at least one owner",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Rate limit reached; see `Retry-After`. */
+            /** @description Rate limit reached; retry after `Retry-After` seconds. */
             429: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /**
+                     * @description Seconds to wait before retrying.
+                     * @example 30
+                     */
+                    "Retry-After": number;
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limit_exceeded",
+                     *         "details": {},
+                     *         "message": "Rate limit of 1000 requests per hour for the free plan exceeded.",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An error on our side; the `request_id` identifies it to us. Safe to retry a GET. */
+            500: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "internal_error",
+                     *         "details": {},
+                     *         "message": "Something went wrong on our end. The request id identifies it to us.",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service is unavailable for a moment; retry shortly. */
+            503: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "service_unavailable",
+                     *         "details": {},
+                     *         "message": "The service is temporarily unavailable. Please retry shortly.",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
         };
     };
-    organizations_members_partial_update: {
+    organizations_members_update: {
         parameters: {
             query?: never;
             header?: never;
@@ -1797,98 +4364,337 @@ export interface operations {
         };
         requestBody?: {
             content: {
+                /**
+                 * @example {
+                 *       "role": "member"
+                 *     }
+                 */
                 "application/json": components["schemas"]["PatchedMembershipUpdateRequest"];
+                /**
+                 * @example {
+                 *       "role": "member"
+                 *     }
+                 */
                 "application/x-www-form-urlencoded": components["schemas"]["PatchedMembershipUpdateRequest"];
+                /**
+                 * @example {
+                 *       "role": "member"
+                 *     }
+                 */
                 "multipart/form-data": components["schemas"]["PatchedMembershipUpdateRequest"];
             };
         };
         responses: {
+            /** @description Success. */
             200: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "created_at": "2026-03-02T09:15:27.000000Z",
+                     *       "role": "admin",
+                     *       "updated_at": "2026-03-09T16:42:05.000000Z",
+                     *       "user": {
+                     *         "email": "grace@example.com",
+                     *         "id": "8d2c1b0a-9f8e-4d7c-8b6a-5f4e3d2c1b0a",
+                     *         "name": "Grace Hopper"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Membership"];
                 };
             };
             /** @description Invalid request: validation failure, malformed body or bad query parameter. */
             400: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_request",
+                     *         "details": {
+                     *           "errors": [
+                     *             {
+                     *               "field": "name",
+                     *               "issue": "Ensure this field has no more than 100 characters."
+                     *             }
+                     *           ],
+                     *           "field": "name",
+                     *           "issue": "Ensure this field has no more than 100 characters."
+                     *         },
+                     *         "message": "Invalid value for name",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description Credentials missing, malformed, expired or revoked. */
             401: {
                 headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "details": {},
+                     *         "message": "Access token is invalid or expired",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description Authenticated, but the role or the key's scope does not allow it. */
             403: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "details": {},
+                     *         "message": "You do not have permission to perform this action.",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description No such resource, or one the caller may not know exists. */
             404: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "details": {},
+                     *         "message": "Not found.",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description The organization would be left without an owner. */
             409: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "details": {},
+                     *         "message": "An organization must keep at least one owner",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description The body was sent chunked; send it with a Content-Length. */
             411: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "length_required",
+                     *         "details": {},
+                     *         "message": "The body was sent chunked; send it with a Content-Length.",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description The body is over the size limit. */
             413: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "details": {},
+                     *         "message": "The request body is larger than the limit.",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description The body's media type is not JSON, form-encoded or multipart. */
             415: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unsupported_media_type",
+                     *         "details": {},
+                     *         "message": "Unsupported media type \"text/plain\" in request.",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Rate limit reached; see `Retry-After`. */
+            /** @description Rate limit reached; retry after `Retry-After` seconds. */
             429: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /**
+                     * @description Seconds to wait before retrying.
+                     * @example 30
+                     */
+                    "Retry-After": number;
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limit_exceeded",
+                     *         "details": {},
+                     *         "message": "Rate limit of 1000 requests per hour for the free plan exceeded.",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An error on our side; the `request_id` identifies it to us. Safe to retry a GET. */
+            500: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "internal_error",
+                     *         "details": {},
+                     *         "message": "Something went wrong on our end. The request id identifies it to us.",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service is unavailable for a moment; retry shortly. */
+            503: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "service_unavailable",
+                     *         "details": {},
+                     *         "message": "The service is temporarily unavailable. Please retry shortly.",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1897,9 +4703,9 @@ export interface operations {
     projects_list: {
         parameters: {
             query?: {
-                /** @description The pagination cursor value. */
+                /** @description Opaque: the cursor of a `next` or `previous` link of this list (follow the link as it is). A cursor this server did not write is a 400 naming `cursor`. */
                 cursor?: string;
-                /** @description Number of results to return per page. */
+                /** @description Items per page. */
                 limit?: number;
                 /** @description Only the projects of this organization. */
                 organization?: string;
@@ -1910,47 +4716,196 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Success. */
             200: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "next": "https://api.cloudbooks.com/v1/projects?cursor=cD0y",
+                     *       "previous": null,
+                     *       "results": [
+                     *         {
+                     *           "created_at": "2026-03-02T09:15:27.000000Z",
+                     *           "created_by": "5b0e4f3c-2d1a-4e8b-9c7d-6a5f4e3d2c1b",
+                     *           "description": "The year's accounts.",
+                     *           "id": "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d",
+                     *           "name": "Ledger 2026",
+                     *           "organization": "3e6f1a2b-7c8d-4e9f-a0b1-c2d3e4f5a6b7",
+                     *           "updated_at": "2026-03-09T16:42:05.000000Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["PaginatedProjectList"];
                 };
             };
             /** @description Invalid request: validation failure, malformed body or bad query parameter. */
             400: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_request",
+                     *         "details": {
+                     *           "errors": [
+                     *             {
+                     *               "field": "name",
+                     *               "issue": "Ensure this field has no more than 100 characters."
+                     *             }
+                     *           ],
+                     *           "field": "name",
+                     *           "issue": "Ensure this field has no more than 100 characters."
+                     *         },
+                     *         "message": "Invalid value for name",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description Credentials missing, malformed, expired or revoked. */
             401: {
                 headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "details": {},
+                     *         "message": "Access token is invalid or expired",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description Authenticated, but the role or the key's scope does not allow it. */
             403: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "details": {},
+                     *         "message": "You do not have permission to perform this action.",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Rate limit reached; see `Retry-After`. */
+            /** @description Rate limit reached; retry after `Retry-After` seconds. */
             429: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /**
+                     * @description Seconds to wait before retrying.
+                     * @example 30
+                     */
+                    "Retry-After": number;
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limit_exceeded",
+                     *         "details": {},
+                     *         "message": "Rate limit of 1000 requests per hour for the free plan exceeded.",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An error on our side; the `request_id` identifies it to us. Safe to retry a GET. */
+            500: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "internal_error",
+                     *         "details": {},
+                     *         "message": "Something went wrong on our end. The request id identifies it to us.",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service is unavailable for a moment; retry shortly. */
+            503: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "service_unavailable",
+                     *         "details": {},
+                     *         "message": "The service is temporarily unavailable. Please retry shortly.",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1968,30 +4923,94 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "description": "The year's accounts.",
+                 *       "name": "Ledger 2026",
+                 *       "organization": "3e6f1a2b-7c8d-4e9f-a0b1-c2d3e4f5a6b7"
+                 *     }
+                 */
                 "application/json": components["schemas"]["ProjectRequest"];
+                /**
+                 * @example {
+                 *       "description": "The year's accounts.",
+                 *       "name": "Ledger 2026",
+                 *       "organization": "3e6f1a2b-7c8d-4e9f-a0b1-c2d3e4f5a6b7"
+                 *     }
+                 */
                 "application/x-www-form-urlencoded": components["schemas"]["ProjectRequest"];
+                /**
+                 * @example {
+                 *       "description": "The year's accounts.",
+                 *       "name": "Ledger 2026",
+                 *       "organization": "3e6f1a2b-7c8d-4e9f-a0b1-c2d3e4f5a6b7"
+                 *     }
+                 */
                 "multipart/form-data": components["schemas"]["ProjectRequest"];
             };
         };
         responses: {
+            /** @description Created. */
             201: {
                 headers: {
                     /** @description `true` when this is the saved answer to an earlier request with the same `Idempotency-Key`; absent otherwise. */
                     "Idempotent-Replayed"?: "true";
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "created_at": "2026-03-02T09:15:27.000000Z",
+                     *       "created_by": "5b0e4f3c-2d1a-4e8b-9c7d-6a5f4e3d2c1b",
+                     *       "description": "The year's accounts.",
+                     *       "id": "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d",
+                     *       "name": "Ledger 2026",
+                     *       "organization": "3e6f1a2b-7c8d-4e9f-a0b1-c2d3e4f5a6b7",
+                     *       "updated_at": "2026-03-09T16:42:05.000000Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Project"];
                 };
             };
-            /** @description Invalid request: validation failure, malformed body or bad query parameter. */
+            /** @description Invalid request, or `organization` is not one you belong to. */
             400: {
                 headers: {
                     /** @description `true` when this is the saved answer to an earlier request with the same `Idempotency-Key`; absent otherwise. */
                     "Idempotent-Replayed"?: "true";
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_request",
+                     *         "details": {
+                     *           "errors": [
+                     *             {
+                     *               "field": "name",
+                     *               "issue": "Ensure this field has no more than 100 characters."
+                     *             }
+                     *           ],
+                     *           "field": "name",
+                     *           "issue": "Ensure this field has no more than 100 characters."
+                     *         },
+                     *         "message": "Invalid value for name",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2000,29 +5019,73 @@ export interface operations {
                 headers: {
                     /** @description `true` when this is the saved answer to an earlier request with the same `Idempotency-Key`; absent otherwise. */
                     "Idempotent-Replayed"?: "true";
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "details": {},
+                     *         "message": "Access token is invalid or expired",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Authenticated, but the role or the key's scope does not allow it. */
+            /** @description Your role in that organization may not create projects, or the key is read-only. */
             403: {
                 headers: {
                     /** @description `true` when this is the saved answer to an earlier request with the same `Idempotency-Key`; absent otherwise. */
                     "Idempotent-Replayed"?: "true";
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "details": {},
+                     *         "message": "You do not have permission to perform this action.",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description A request with the same `Idempotency-Key` is still being processed. */
             409: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "details": {},
+                     *         "message": "The request conflicts with the current state of the resource.",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2031,9 +5094,25 @@ export interface operations {
                 headers: {
                     /** @description `true` when this is the saved answer to an earlier request with the same `Idempotency-Key`; absent otherwise. */
                     "Idempotent-Replayed"?: "true";
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "length_required",
+                     *         "details": {},
+                     *         "message": "The body was sent chunked; send it with a Content-Length.",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2042,9 +5121,25 @@ export interface operations {
                 headers: {
                     /** @description `true` when this is the saved answer to an earlier request with the same `Idempotency-Key`; absent otherwise. */
                     "Idempotent-Replayed"?: "true";
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "details": {},
+                     *         "message": "The request body is larger than the limit.",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2053,35 +5148,139 @@ export interface operations {
                 headers: {
                     /** @description `true` when this is the saved answer to an earlier request with the same `Idempotency-Key`; absent otherwise. */
                     "Idempotent-Replayed"?: "true";
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unsupported_media_type",
+                     *         "details": {},
+                     *         "message": "Unsupported media type \"text/plain\" in request.",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description The `Idempotency-Key` was already used with another method, path or body. */
             422: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_request",
+                     *         "details": {},
+                     *         "message": "The request cannot be processed.",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Rate limit reached; see `Retry-After`. */
+            /** @description Rate limit reached; retry after `Retry-After` seconds. */
             429: {
                 headers: {
                     /** @description `true` when this is the saved answer to an earlier request with the same `Idempotency-Key`; absent otherwise. */
                     "Idempotent-Replayed"?: "true";
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /**
+                     * @description Seconds to wait before retrying.
+                     * @example 30
+                     */
+                    "Retry-After": number;
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limit_exceeded",
+                     *         "details": {},
+                     *         "message": "Rate limit of 1000 requests per hour for the free plan exceeded.",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An error on our side; the `request_id` identifies it to us. Safe to retry a GET. */
+            500: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "internal_error",
+                     *         "details": {},
+                     *         "message": "Something went wrong on our end. The request id identifies it to us.",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service is unavailable for a moment; retry shortly. */
+            503: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "service_unavailable",
+                     *         "details": {},
+                     *         "message": "The service is temporarily unavailable. Please retry shortly.",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
         };
     };
-    projects_retrieve: {
+    projects_get: {
         parameters: {
             query?: never;
             header?: never;
@@ -2093,47 +5292,688 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Success. */
             200: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "created_at": "2026-03-02T09:15:27.000000Z",
+                     *       "created_by": "5b0e4f3c-2d1a-4e8b-9c7d-6a5f4e3d2c1b",
+                     *       "description": "The year's accounts.",
+                     *       "id": "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d",
+                     *       "name": "Ledger 2026",
+                     *       "organization": "3e6f1a2b-7c8d-4e9f-a0b1-c2d3e4f5a6b7",
+                     *       "updated_at": "2026-03-09T16:42:05.000000Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Project"];
                 };
             };
             /** @description Credentials missing, malformed, expired or revoked. */
             401: {
                 headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "details": {},
+                     *         "message": "Access token is invalid or expired",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description Authenticated, but the role or the key's scope does not allow it. */
             403: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "details": {},
+                     *         "message": "You do not have permission to perform this action.",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description No such resource, or one the caller may not know exists. */
             404: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "details": {},
+                     *         "message": "Not found.",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Rate limit reached; see `Retry-After`. */
+            /** @description Rate limit reached; retry after `Retry-After` seconds. */
             429: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /**
+                     * @description Seconds to wait before retrying.
+                     * @example 30
+                     */
+                    "Retry-After": number;
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limit_exceeded",
+                     *         "details": {},
+                     *         "message": "Rate limit of 1000 requests per hour for the free plan exceeded.",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An error on our side; the `request_id` identifies it to us. Safe to retry a GET. */
+            500: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "internal_error",
+                     *         "details": {},
+                     *         "message": "Something went wrong on our end. The request id identifies it to us.",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service is unavailable for a moment; retry shortly. */
+            503: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "service_unavailable",
+                     *         "details": {},
+                     *         "message": "The service is temporarily unavailable. Please retry shortly.",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    projects_replace: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A UUID string identifying this project. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "description": "The year's accounts.",
+                 *       "name": "Ledger 2026",
+                 *       "organization": "3e6f1a2b-7c8d-4e9f-a0b1-c2d3e4f5a6b7"
+                 *     }
+                 */
+                "application/json": components["schemas"]["ProjectRequest"];
+                /**
+                 * @example {
+                 *       "description": "The year's accounts.",
+                 *       "name": "Ledger 2026",
+                 *       "organization": "3e6f1a2b-7c8d-4e9f-a0b1-c2d3e4f5a6b7"
+                 *     }
+                 */
+                "application/x-www-form-urlencoded": components["schemas"]["ProjectRequest"];
+                /**
+                 * @example {
+                 *       "description": "The year's accounts.",
+                 *       "name": "Ledger 2026",
+                 *       "organization": "3e6f1a2b-7c8d-4e9f-a0b1-c2d3e4f5a6b7"
+                 *     }
+                 */
+                "multipart/form-data": components["schemas"]["ProjectRequest"];
+            };
+        };
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "created_at": "2026-03-02T09:15:27.000000Z",
+                     *       "created_by": "5b0e4f3c-2d1a-4e8b-9c7d-6a5f4e3d2c1b",
+                     *       "description": "The year's accounts.",
+                     *       "id": "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d",
+                     *       "name": "Ledger 2026",
+                     *       "organization": "3e6f1a2b-7c8d-4e9f-a0b1-c2d3e4f5a6b7",
+                     *       "updated_at": "2026-03-09T16:42:05.000000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Project"];
+                };
+            };
+            /** @description Invalid request, or `organization` differs from the project's own (projects do not move). */
+            400: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_request",
+                     *         "details": {
+                     *           "errors": [
+                     *             {
+                     *               "field": "name",
+                     *               "issue": "Ensure this field has no more than 100 characters."
+                     *             }
+                     *           ],
+                     *           "field": "name",
+                     *           "issue": "Ensure this field has no more than 100 characters."
+                     *         },
+                     *         "message": "Invalid value for name",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Credentials missing, malformed, expired or revoked. */
+            401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "details": {},
+                     *         "message": "Access token is invalid or expired",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authenticated, but the role or the key's scope does not allow it. */
+            403: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "details": {},
+                     *         "message": "You do not have permission to perform this action.",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource, or one the caller may not know exists. */
+            404: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "details": {},
+                     *         "message": "Not found.",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body was sent chunked; send it with a Content-Length. */
+            411: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "length_required",
+                     *         "details": {},
+                     *         "message": "The body was sent chunked; send it with a Content-Length.",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is over the size limit. */
+            413: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "details": {},
+                     *         "message": "The request body is larger than the limit.",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's media type is not JSON, form-encoded or multipart. */
+            415: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unsupported_media_type",
+                     *         "details": {},
+                     *         "message": "Unsupported media type \"text/plain\" in request.",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit reached; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /**
+                     * @description Seconds to wait before retrying.
+                     * @example 30
+                     */
+                    "Retry-After": number;
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limit_exceeded",
+                     *         "details": {},
+                     *         "message": "Rate limit of 1000 requests per hour for the free plan exceeded.",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An error on our side; the `request_id` identifies it to us. Safe to retry a GET. */
+            500: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "internal_error",
+                     *         "details": {},
+                     *         "message": "Something went wrong on our end. The request id identifies it to us.",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service is unavailable for a moment; retry shortly. */
+            503: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "service_unavailable",
+                     *         "details": {},
+                     *         "message": "The service is temporarily unavailable. Please retry shortly.",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    projects_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A UUID string identifying this project. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Credentials missing, malformed, expired or revoked. */
+            401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "details": {},
+                     *         "message": "Access token is invalid or expired",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authenticated, but the role or the key's scope does not allow it. */
+            403: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "details": {},
+                     *         "message": "You do not have permission to perform this action.",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource, or one the caller may not know exists. */
+            404: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "details": {},
+                     *         "message": "Not found.",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit reached; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /**
+                     * @description Seconds to wait before retrying.
+                     * @example 30
+                     */
+                    "Retry-After": number;
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limit_exceeded",
+                     *         "details": {},
+                     *         "message": "Rate limit of 1000 requests per hour for the free plan exceeded.",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An error on our side; the `request_id` identifies it to us. Safe to retry a GET. */
+            500: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "internal_error",
+                     *         "details": {},
+                     *         "message": "Something went wrong on our end. The request id identifies it to us.",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service is unavailable for a moment; retry shortly. */
+            503: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "service_unavailable",
+                     *         "details": {},
+                     *         "message": "The service is temporarily unavailable. Please retry shortly.",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2149,254 +5989,319 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["ProjectRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["ProjectRequest"];
-                "multipart/form-data": components["schemas"]["ProjectRequest"];
-            };
-        };
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Project"];
-                };
-            };
-            /** @description Invalid request: validation failure, malformed body or bad query parameter. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Credentials missing, malformed, expired or revoked. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Authenticated, but the role or the key's scope does not allow it. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description No such resource, or one the caller may not know exists. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The body was sent chunked; send it with a Content-Length. */
-            411: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The body is over the size limit. */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The body's media type is not JSON, form-encoded or multipart. */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Rate limit reached; see `Retry-After`. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    projects_destroy: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description A UUID string identifying this project. */
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description No response body */
-            204: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Credentials missing, malformed, expired or revoked. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Authenticated, but the role or the key's scope does not allow it. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description No such resource, or one the caller may not know exists. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Rate limit reached; see `Retry-After`. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    projects_partial_update: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description A UUID string identifying this project. */
-                id: string;
-            };
-            cookie?: never;
-        };
         requestBody?: {
             content: {
+                /**
+                 * @example {
+                 *       "name": "Ledger 2026 (closed)"
+                 *     }
+                 */
                 "application/json": components["schemas"]["PatchedProjectRequest"];
+                /**
+                 * @example {
+                 *       "name": "Ledger 2026 (closed)"
+                 *     }
+                 */
                 "application/x-www-form-urlencoded": components["schemas"]["PatchedProjectRequest"];
+                /**
+                 * @example {
+                 *       "name": "Ledger 2026 (closed)"
+                 *     }
+                 */
                 "multipart/form-data": components["schemas"]["PatchedProjectRequest"];
             };
         };
         responses: {
+            /** @description Success. */
             200: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "created_at": "2026-03-02T09:15:27.000000Z",
+                     *       "created_by": "5b0e4f3c-2d1a-4e8b-9c7d-6a5f4e3d2c1b",
+                     *       "description": "The year's accounts.",
+                     *       "id": "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d",
+                     *       "name": "Ledger 2026",
+                     *       "organization": "3e6f1a2b-7c8d-4e9f-a0b1-c2d3e4f5a6b7",
+                     *       "updated_at": "2026-03-09T16:42:05.000000Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Project"];
                 };
             };
-            /** @description Invalid request: validation failure, malformed body or bad query parameter. */
+            /** @description Invalid request, or `organization` differs from the project's own (projects do not move). */
             400: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_request",
+                     *         "details": {
+                     *           "errors": [
+                     *             {
+                     *               "field": "name",
+                     *               "issue": "Ensure this field has no more than 100 characters."
+                     *             }
+                     *           ],
+                     *           "field": "name",
+                     *           "issue": "Ensure this field has no more than 100 characters."
+                     *         },
+                     *         "message": "Invalid value for name",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description Credentials missing, malformed, expired or revoked. */
             401: {
                 headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "details": {},
+                     *         "message": "Access token is invalid or expired",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description Authenticated, but the role or the key's scope does not allow it. */
             403: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "details": {},
+                     *         "message": "You do not have permission to perform this action.",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description No such resource, or one the caller may not know exists. */
             404: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "details": {},
+                     *         "message": "Not found.",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description The body was sent chunked; send it with a Content-Length. */
             411: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "length_required",
+                     *         "details": {},
+                     *         "message": "The body was sent chunked; send it with a Content-Length.",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description The body is over the size limit. */
             413: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "details": {},
+                     *         "message": "The request body is larger than the limit.",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description The body's media type is not JSON, form-encoded or multipart. */
             415: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unsupported_media_type",
+                     *         "details": {},
+                     *         "message": "Unsupported media type \"text/plain\" in request.",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Rate limit reached; see `Retry-After`. */
+            /** @description Rate limit reached; retry after `Retry-After` seconds. */
             429: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /**
+                     * @description Seconds to wait before retrying.
+                     * @example 30
+                     */
+                    "Retry-After": number;
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limit_exceeded",
+                     *         "details": {},
+                     *         "message": "Rate limit of 1000 requests per hour for the free plan exceeded.",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An error on our side; the `request_id` identifies it to us. Safe to retry a GET. */
+            500: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "internal_error",
+                     *         "details": {},
+                     *         "message": "Something went wrong on our end. The request id identifies it to us.",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service is unavailable for a moment; retry shortly. */
+            503: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "service_unavailable",
+                     *         "details": {},
+                     *         "message": "The service is temporarily unavailable. Please retry shortly.",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
         };
     };
-    users_retrieve: {
+    users_get: {
         parameters: {
             query?: never;
             header?: never;
@@ -2408,53 +6313,183 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Success. */
             200: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "email": "grace@example.com",
+                     *       "id": "8d2c1b0a-9f8e-4d7c-8b6a-5f4e3d2c1b0a",
+                     *       "name": "Grace Hopper"
+                     *     }
+                     */
                     "application/json": components["schemas"]["PublicUser"];
                 };
             };
             /** @description Credentials missing, malformed, expired or revoked. */
             401: {
                 headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "details": {},
+                     *         "message": "Access token is invalid or expired",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description Authenticated, but the role or the key's scope does not allow it. */
             403: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "details": {},
+                     *         "message": "You do not have permission to perform this action.",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description No such resource, or one the caller may not know exists. */
             404: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "details": {},
+                     *         "message": "Not found.",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Rate limit reached; see `Retry-After`. */
+            /** @description Rate limit reached; retry after `Retry-After` seconds. */
             429: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /**
+                     * @description Seconds to wait before retrying.
+                     * @example 30
+                     */
+                    "Retry-After": number;
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limit_exceeded",
+                     *         "details": {},
+                     *         "message": "Rate limit of 1000 requests per hour for the free plan exceeded.",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An error on our side; the `request_id` identifies it to us. Safe to retry a GET. */
+            500: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "internal_error",
+                     *         "details": {},
+                     *         "message": "Something went wrong on our end. The request id identifies it to us.",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service is unavailable for a moment; retry shortly. */
+            503: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "service_unavailable",
+                     *         "details": {},
+                     *         "message": "The service is temporarily unavailable. Please retry shortly.",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
         };
     };
-    users_me_retrieve: {
+    users_me_get: {
         parameters: {
             query?: never;
             header?: never;
@@ -2463,38 +6498,627 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Success. */
             200: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "created_at": "2026-03-02T09:15:27.000000Z",
+                     *       "email": "ada@example.com",
+                     *       "id": "5b0e4f3c-2d1a-4e8b-9c7d-6a5f4e3d2c1b",
+                     *       "name": "Ada Lovelace",
+                     *       "plan": "free",
+                     *       "updated_at": "2026-03-09T16:42:05.000000Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["User"];
                 };
             };
             /** @description Credentials missing, malformed, expired or revoked. */
             401: {
                 headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "details": {},
+                     *         "message": "Access token is invalid or expired",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description Authenticated, but the role or the key's scope does not allow it. */
             403: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "details": {},
+                     *         "message": "You do not have permission to perform this action.",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Rate limit reached; see `Retry-After`. */
+            /** @description Rate limit reached; retry after `Retry-After` seconds. */
             429: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /**
+                     * @description Seconds to wait before retrying.
+                     * @example 30
+                     */
+                    "Retry-After": number;
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limit_exceeded",
+                     *         "details": {},
+                     *         "message": "Rate limit of 1000 requests per hour for the free plan exceeded.",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An error on our side; the `request_id` identifies it to us. Safe to retry a GET. */
+            500: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "internal_error",
+                     *         "details": {},
+                     *         "message": "Something went wrong on our end. The request id identifies it to us.",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service is unavailable for a moment; retry shortly. */
+            503: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "service_unavailable",
+                     *         "details": {},
+                     *         "message": "The service is temporarily unavailable. Please retry shortly.",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    users_me_replace: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "email": "ada.king@example.com",
+                 *       "name": "Ada King"
+                 *     }
+                 */
+                "application/json": components["schemas"]["UserUpdateRequest"];
+                /**
+                 * @example {
+                 *       "email": "ada.king@example.com",
+                 *       "name": "Ada King"
+                 *     }
+                 */
+                "application/x-www-form-urlencoded": components["schemas"]["UserUpdateRequest"];
+                /**
+                 * @example {
+                 *       "email": "ada.king@example.com",
+                 *       "name": "Ada King"
+                 *     }
+                 */
+                "multipart/form-data": components["schemas"]["UserUpdateRequest"];
+            };
+        };
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "created_at": "2026-03-02T09:15:27.000000Z",
+                     *       "email": "ada@example.com",
+                     *       "id": "5b0e4f3c-2d1a-4e8b-9c7d-6a5f4e3d2c1b",
+                     *       "name": "Ada Lovelace",
+                     *       "plan": "free",
+                     *       "updated_at": "2026-03-09T16:42:05.000000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["User"];
+                };
+            };
+            /** @description Invalid request: an `email` another account uses, a `password` without the right `current_password`, or a `password` the password rules refuse (too common, too like your name or email). */
+            400: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_request",
+                     *         "details": {
+                     *           "errors": [
+                     *             {
+                     *               "field": "name",
+                     *               "issue": "Ensure this field has no more than 100 characters."
+                     *             }
+                     *           ],
+                     *           "field": "name",
+                     *           "issue": "Ensure this field has no more than 100 characters."
+                     *         },
+                     *         "message": "Invalid value for name",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Credentials missing, malformed, expired or revoked. */
+            401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "details": {},
+                     *         "message": "Access token is invalid or expired",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authenticated, but the role or the key's scope does not allow it. */
+            403: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "details": {},
+                     *         "message": "You do not have permission to perform this action.",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body was sent chunked; send it with a Content-Length. */
+            411: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "length_required",
+                     *         "details": {},
+                     *         "message": "The body was sent chunked; send it with a Content-Length.",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is over the size limit. */
+            413: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "details": {},
+                     *         "message": "The request body is larger than the limit.",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body's media type is not JSON, form-encoded or multipart. */
+            415: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unsupported_media_type",
+                     *         "details": {},
+                     *         "message": "Unsupported media type \"text/plain\" in request.",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit reached; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /**
+                     * @description Seconds to wait before retrying.
+                     * @example 30
+                     */
+                    "Retry-After": number;
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limit_exceeded",
+                     *         "details": {},
+                     *         "message": "Rate limit of 1000 requests per hour for the free plan exceeded.",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An error on our side; the `request_id` identifies it to us. Safe to retry a GET. */
+            500: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "internal_error",
+                     *         "details": {},
+                     *         "message": "Something went wrong on our end. The request id identifies it to us.",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service is unavailable for a moment; retry shortly. */
+            503: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "service_unavailable",
+                     *         "details": {},
+                     *         "message": "The service is temporarily unavailable. Please retry shortly.",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    users_me_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Account deleted. */
+            204: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Credentials missing, malformed, expired or revoked. */
+            401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "details": {},
+                     *         "message": "Access token is invalid or expired",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authenticated, but the role or the key's scope does not allow it. */
+            403: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "details": {},
+                     *         "message": "You do not have permission to perform this action.",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description You are the only owner of organizations that have other members; they are listed in `details.organizations`. */
+            409: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "details": {},
+                     *         "message": "The request conflicts with the current state of the resource.",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit reached; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /**
+                     * @description Seconds to wait before retrying.
+                     * @example 30
+                     */
+                    "Retry-After": number;
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limit_exceeded",
+                     *         "details": {},
+                     *         "message": "Rate limit of 1000 requests per hour for the free plan exceeded.",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An error on our side; the `request_id` identifies it to us. Safe to retry a GET. */
+            500: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "internal_error",
+                     *         "details": {},
+                     *         "message": "Something went wrong on our end. The request id identifies it to us.",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service is unavailable for a moment; retry shortly. */
+            503: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "service_unavailable",
+                     *         "details": {},
+                     *         "message": "The service is temporarily unavailable. Please retry shortly.",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2507,224 +7131,290 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["UserUpdateRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["UserUpdateRequest"];
-                "multipart/form-data": components["schemas"]["UserUpdateRequest"];
-            };
-        };
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["User"];
-                };
-            };
-            /** @description Invalid request: validation failure, malformed body or bad query parameter. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Credentials missing, malformed, expired or revoked. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Authenticated, but the role or the key's scope does not allow it. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The body was sent chunked; send it with a Content-Length. */
-            411: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The body is over the size limit. */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The body's media type is not JSON, form-encoded or multipart. */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Rate limit reached; see `Retry-After`. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    users_me_destroy: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Account deleted. */
-            204: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Credentials missing, malformed, expired or revoked. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Authenticated, but the role or the key's scope does not allow it. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description You are the only owner of organizations that have other members; they are listed in `details.organizations`. */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Rate limit reached; see `Retry-After`. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    users_me_partial_update: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         requestBody?: {
             content: {
+                /**
+                 * @example {
+                 *       "current_password": "correct horse battery staple",
+                 *       "password": "a new and longer passphrase"
+                 *     }
+                 */
                 "application/json": components["schemas"]["PatchedUserUpdateRequest"];
+                /**
+                 * @example {
+                 *       "current_password": "correct horse battery staple",
+                 *       "password": "a new and longer passphrase"
+                 *     }
+                 */
                 "application/x-www-form-urlencoded": components["schemas"]["PatchedUserUpdateRequest"];
+                /**
+                 * @example {
+                 *       "current_password": "correct horse battery staple",
+                 *       "password": "a new and longer passphrase"
+                 *     }
+                 */
                 "multipart/form-data": components["schemas"]["PatchedUserUpdateRequest"];
             };
         };
         responses: {
+            /** @description Success. */
             200: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "created_at": "2026-03-02T09:15:27.000000Z",
+                     *       "email": "ada@example.com",
+                     *       "id": "5b0e4f3c-2d1a-4e8b-9c7d-6a5f4e3d2c1b",
+                     *       "name": "Ada Lovelace",
+                     *       "plan": "free",
+                     *       "updated_at": "2026-03-09T16:42:05.000000Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["User"];
                 };
             };
-            /** @description Invalid request: validation failure, malformed body or bad query parameter. */
+            /** @description Invalid request: an `email` another account uses, a `password` without the right `current_password`, or a `password` the password rules refuse (too common, too like your name or email). */
             400: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_request",
+                     *         "details": {
+                     *           "errors": [
+                     *             {
+                     *               "field": "name",
+                     *               "issue": "Ensure this field has no more than 100 characters."
+                     *             }
+                     *           ],
+                     *           "field": "name",
+                     *           "issue": "Ensure this field has no more than 100 characters."
+                     *         },
+                     *         "message": "Invalid value for name",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description Credentials missing, malformed, expired or revoked. */
             401: {
                 headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "details": {},
+                     *         "message": "Access token is invalid or expired",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description Authenticated, but the role or the key's scope does not allow it. */
             403: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "details": {},
+                     *         "message": "You do not have permission to perform this action.",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description The body was sent chunked; send it with a Content-Length. */
             411: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "length_required",
+                     *         "details": {},
+                     *         "message": "The body was sent chunked; send it with a Content-Length.",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description The body is over the size limit. */
             413: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "details": {},
+                     *         "message": "The request body is larger than the limit.",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description The body's media type is not JSON, form-encoded or multipart. */
             415: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unsupported_media_type",
+                     *         "details": {},
+                     *         "message": "Unsupported media type \"text/plain\" in request.",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Rate limit reached; see `Retry-After`. */
+            /** @description Rate limit reached; retry after `Retry-After` seconds. */
             429: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    /**
+                     * @description Seconds to wait before retrying.
+                     * @example 30
+                     */
+                    "Retry-After": number;
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limit_exceeded",
+                     *         "details": {},
+                     *         "message": "Rate limit of 1000 requests per hour for the free plan exceeded.",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An error on our side; the `request_id` identifies it to us. Safe to retry a GET. */
+            500: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "internal_error",
+                     *         "details": {},
+                     *         "message": "Something went wrong on our end. The request id identifies it to us.",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A backing service is unavailable for a moment; retry shortly. */
+            503: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "service_unavailable",
+                     *         "details": {},
+                     *         "message": "The service is temporarily unavailable. Please retry shortly.",
+                     *         "request_id": "req_5f0c6b1e9a2d4c7b8e3f1a6d2c9b4e7a"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
