@@ -13,7 +13,13 @@ class OrganizationForm(forms.Form):
     slug = forms.SlugField(
         max_length=60,
         required=False,
-        help_text="Lowercase letters, digits and dashes. Empty: derived from the name.",
+        # The help and the error name what the validator accepts (Django's slug: letters,
+        # digits, dashes, underscores); the service keeps slugs in lowercase.
+        help_text=(
+            "Letters, digits, dashes and underscores, kept in lowercase. "
+            "Empty: derived from the name."
+        ),
+        error_messages={"invalid": "Use only letters, digits, dashes and underscores."},
     )
     description = forms.CharField(
         max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3})

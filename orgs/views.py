@@ -64,6 +64,9 @@ class OrganizationSection:
     # context(request, organization, **state) -> dict; `state` carries the section's own
     # form with errors when one of its views renders the page again.
     context: Callable[..., dict]
+    # post(request, org_id): the section's form, sent to the page's own URL with
+    # `form` = the section's name (see `organization`).
+    post: Callable[..., HttpResponse] | None = None
 
 
 _sections: dict[str, OrganizationSection] = {}
@@ -82,6 +85,7 @@ class MemberRow:
     is_self: bool
     role_choices: list[tuple[str, str]]  # the roles the viewer may set; empty: no control
     may_remove: bool
+    sole_owner: bool = False  # the only owner cannot leave (nor be removed): the page says so
 
 
 def _roles_grantable(actor_role: str, *, current_role: str | None, is_self: bool) -> list:
@@ -102,18 +106,25 @@ def _member_rows(organization: Organization, viewer: User) -> list[MemberRow]:
         .select_related("user")
         .order_by("created_at")
     )
+    memberships = list(memberships)
+    owners = sum(1 for m in memberships if m.role == Role.OWNER)
     rows = []
     for membership in memberships:
         is_self = membership.user_id == viewer.pk
         choices = _roles_grantable(role, current_role=membership.role, is_self=is_self)
+        sole_owner = membership.role == Role.OWNER and owners == 1
         rows.append(
             MemberRow(
                 membership=membership,
                 is_self=is_self,
                 role_choices=choices if len(choices) > 1 else [],
-                may_remove=may_change_membership(
+                # The service refuses to remove the last owner (409): no button that can
+                # only fail.
+                may_remove=not sole_owner
+                and may_change_membership(
                     actor_role=role, is_self=is_self, current_role=membership.role, new_role=None
                 ),
+                sole_owner=sole_owner,
             )
         )
     return rows
@@ -193,7 +204,23 @@ def organizations(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def organization(request: HttpRequest, org_id) -> HttpResponse:
+    """The organization page; its forms post here too, naming themselves in `form`.
+
+    Posting to the page's own URL keeps the address bar on the page when a form comes back
+    with errors, so a reload shows the page again instead of sending the form to an action
+    URL. The action URLs (member-add, organization-edit, project-create) still answer.
+    """
+    if request.method == "POST":
+        handlers = {"member-add": member_add, "settings": organization_edit}
+        handlers.update({name: s.post for name, s in _sections.items() if s.post is not None})
+        handler = handlers.get(request.POST.get("form", ""))
+        if handler is None:
+            organization = get_organization_for_user(request.user, org_id)
+            messages.error(request, "That form is not on this page.")
+            return render_organization(request, organization, status=400)
+        return handler(request, org_id)
     return render_organization(request, get_organization_for_user(request.user, org_id))
 
 
@@ -298,9 +325,9 @@ def member_role(request: HttpRequest, org_id, user_id) -> HttpResponse:
             )
     except Conflict as exc:
         return _conflict(request, organization, exc)
-    messages.success(
-        request, f"{membership.user.email} is now {membership.get_role_display().lower()}."
-    )
+    role = membership.get_role_display().lower()
+    article = "an" if role[0] in "aeiou" else "a"
+    messages.success(request, f"{membership.user.email} is now {article} {role}.")
     return redirect("organization", org_id=organization.pk)
 
 
