@@ -84,11 +84,22 @@ class BarChart:
     def current(self) -> Bar:
         return self.bars[-1]
 
+    def _current_label_fits_centred(self) -> bool:
+        # Reckoned at the phone's size (24 units, bold): a little wider than a y-axis label.
+        half = label_room(self.current.count) * 1.1 / 2
+        return self.current.center + half <= self.width - 4
+
     @property
     def current_label_x(self) -> float:
-        """Where the current hour's count ends (text-anchor end): at the right of its bar,
-        within the drawing, so a long count grows to the left instead of out of the frame."""
-        return round(min(self.width - 4, self.current.x + self.current.width + RIGHT - 8), 2)
+        """Where the current hour's count sits: centred over its bar, unless that would cut
+        it at the right edge; then it ends at the edge and grows to the left."""
+        if self._current_label_fits_centred():
+            return self.current.center
+        return self.width - 4
+
+    @property
+    def current_label_anchor(self) -> str:
+        return "middle" if self._current_label_fits_centred() else "end"
 
     @property
     def summary(self) -> str:
