@@ -13,7 +13,7 @@ register = template.Library()
 
 @register.filter
 def ago(moment: datetime | None) -> str:
-    """"3 hours ago", and "just now" under a minute, where `timesince` says "0 minutes"."""
+    """Like "3 hours ago"; "just now" under a minute, where `timesince` says "0 minutes"."""
     if moment is None:
         return ""
     if timezone.now() - moment < timedelta(minutes=1):

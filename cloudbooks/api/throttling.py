@@ -191,9 +191,7 @@ class PlanRateThrottle(BaseThrottle):
             # One more cache write, on the refused path only: the dashboard shows refused
             # requests apart from served ones. Its failure must not change the answer.
             try:
-                increment(
-                    refused_key(user.pk, window), expire_at=window + _KEEP_SECONDS, now=now
-                )
+                increment(refused_key(user.pk, window), expire_at=window + _KEEP_SECONDS, now=now)
             except Exception as exc:
                 _log_cache_failure(exc)
             raise RateLimitExceeded(

@@ -91,9 +91,7 @@ def test_a_key_used_seconds_ago_was_used_just_now_and_a_revoked_key_shows_when()
 
 
 def test_sign_up_shows_the_email_and_the_password_errors_at_once():
-    response = Client().post(
-        "/signup", {"name": "", "email": "not an email", "password": "123"}
-    )
+    response = Client().post("/signup", {"name": "", "email": "not an email", "password": "123"})
     assert response.status_code == 200
     assert "valid email" in html(response)
     assert "too short" in html(response)
