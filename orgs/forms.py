@@ -6,6 +6,7 @@ from django import forms
 
 from orgs.api.serializers import MembershipCreateSerializer
 from orgs.models import Role
+from orgs.permissions import ROLE_DESCRIPTIONS
 
 
 class OrganizationForm(forms.Form):
@@ -32,7 +33,13 @@ class MemberAddForm(forms.Form):
         help_text="Someone who already has a CloudBooks account.",
         widget=forms.EmailInput(attrs={"autocomplete": "off"}),
     )
-    role = forms.ChoiceField(choices=Role.choices, initial=Role.MEMBER)
+    role = forms.ChoiceField(
+        choices=Role.choices,
+        initial=Role.MEMBER,
+        help_text=" ".join(
+            f"{label}: {ROLE_DESCRIPTIONS[value]}." for value, label in Role.choices
+        ),
+    )
 
     def __init__(self, *args, roles: list[tuple[str, str]] | None = None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -26,7 +28,12 @@ from cloudbooks.pages import add_service_errors, names_a_field, service_errors_a
 from orgs import services
 from orgs.forms import MemberAddForm, MemberRoleForm, OrganizationForm
 from orgs.models import Membership, Organization, Role
-from orgs.permissions import FORBIDDEN_MESSAGE, Action, can, may_change_membership
+from orgs.permissions import (
+    FORBIDDEN_MESSAGE,
+    Action,
+    can,
+    may_change_membership,
+)
 
 # --- Access -----------------------------------------------------------------------------------
 
@@ -178,6 +185,26 @@ def _conflict(request: HttpRequest, organization: Organization, exc: Conflict) -
 # --- Organizations ------------------------------------------------------------------------------
 
 
+def _with_counts(organizations):
+    """Each organization with `member_count` and `project_count`, in the same query.
+
+    Members by a subquery: the list's own join on memberships is the viewer's one row.
+    Projects by the reverse relation's name (distinct: that join must not multiply them),
+    so `orgs` imports nothing from `projects`.
+    """
+    members = (
+        Membership.objects.filter(organization=OuterRef("pk"))
+        .order_by()
+        .values("organization")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return organizations.annotate(
+        member_count=Coalesce(Subquery(members), 0),
+        project_count=Count("projects", distinct=True),
+    )
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def organizations(request: HttpRequest) -> HttpResponse:
@@ -198,7 +225,7 @@ def organizations(request: HttpRequest) -> HttpResponse:
             return redirect("organization", org_id=organization.pk)
     context = {
         "form": form,
-        "organizations": services.organizations_for(request.user).order_by("name"),
+        "organizations": _with_counts(services.organizations_for(request.user)).order_by("name"),
     }
     return render(request, "orgs/organizations.html", context)
 
