@@ -194,7 +194,7 @@ def _get_usage_for_user(user: User) -> Usage | None:
     # counted apart. A request the budget never refuses (plan_budget_exempt) may still take
     # the count past the limit: what is shown as served stays within it.
     history = [
-        (start, max(0, total - refused) if limit is None else min(total - refused, limit))
+        (start, max(0, total - refused) if limit is None else max(0, min(total - refused, limit)))
         for start, total, refused in counts
     ]
     current_start, used = history[-1]
