@@ -95,8 +95,8 @@ def _count_attempt(request: HttpRequest, user: User) -> Reservation:
 
 
 class AdminSite(admin.AdminSite):
-    site_header = "CloudBooks administration"
-    site_title = "CloudBooks admin"
+    site_header = "CloudBooks staff"
+    site_title = "CloudBooks staff"
     index_title = "Staff tools"
     login_form = AdminLoginForm
     login_template = "admin/cloudbooks/login.html"

@@ -14,8 +14,14 @@ from datetime import UTC, datetime
 # The stylesheet enlarges the labels on narrow screens, where the drawing is scaled down.
 WIDTH = 640
 HEIGHT = 240
-LEFT = 64  # room for the y-axis labels
-RIGHT = 24  # room for the last hour label, centred under the last bar
+LEFT = 64  # room for the y-axis labels, at least; more for long ones (label_room)
+RIGHT = 32  # room for the last hour label, centred under the last bar
+# A phone shows the drawing at about half size and the stylesheet doubles the labels (22px,
+# 24px in the drawing's units), so the room for a label is reckoned at that size: about
+# 14 units a digit, 8 a comma, and a margin.
+DIGIT_WIDTH = 14
+COMMA_WIDTH = 8
+LABEL_MARGIN = 12
 TOP = 32  # room for the count over the current hour's bar
 BOTTOM = 32  # room for the hour labels
 LABEL_EVERY_HOURS = 6
@@ -58,9 +64,9 @@ class BarChart:
     ticks: list[Tick]
     maximum: int
     total: int
+    left: int = LEFT
     width: int = WIDTH
     height: int = HEIGHT
-    left: int = LEFT
     right_edge: int = WIDTH - RIGHT
     baseline: int = HEIGHT - BOTTOM
 
@@ -77,6 +83,23 @@ class BarChart:
     @property
     def current(self) -> Bar:
         return self.bars[-1]
+
+    def _current_label_fits_centred(self) -> bool:
+        # Reckoned at the phone's size (24 units, bold): a little wider than a y-axis label.
+        half = label_room(self.current.count) * 1.1 / 2
+        return self.current.center + half <= self.width - 4
+
+    @property
+    def current_label_x(self) -> float:
+        """Where the current hour's count sits: centred over its bar, unless that would cut
+        it at the right edge; then it ends at the edge and grows to the left."""
+        if self._current_label_fits_centred():
+            return self.current.center
+        return self.width - 4
+
+    @property
+    def current_label_anchor(self) -> str:
+        return "middle" if self._current_label_fits_centred() else "end"
 
     @property
     def summary(self) -> str:
@@ -98,10 +121,17 @@ def nice_ceiling(value: int) -> int:
     return 10 * magnitude  # not reached
 
 
+def label_room(value: int) -> int:
+    """The width a y-axis label of `value` takes at the phone's size, with its margin."""
+    text = f"{value:,}"
+    return text.count(",") * COMMA_WIDTH + (len(text) - text.count(",")) * DIGIT_WIDTH
+
+
 def hourly_bar_chart(history: list[tuple[int, int]]) -> BarChart:
     """Lay out [(hour start in Unix seconds, requests)], oldest first; the last is this hour."""
     maximum = nice_ceiling(max((count for _, count in history), default=0))
-    plot_width = WIDTH - LEFT - RIGHT
+    left = max(LEFT, label_room(maximum) + 8 + LABEL_MARGIN)  # 8: the gap to the axis
+    plot_width = WIDTH - left - RIGHT
     plot_height = HEIGHT - TOP - BOTTOM
     baseline = HEIGHT - BOTTOM
     slot = plot_width / max(1, len(history))
@@ -114,7 +144,7 @@ def hourly_bar_chart(history: list[tuple[int, int]]) -> BarChart:
             Bar(
                 start=started,
                 count=count,
-                x=round(LEFT + index * slot + slot * 0.15, 2),
+                x=round(left + index * slot + slot * 0.15, 2),
                 y=round(baseline - height, 2),
                 width=round(slot * 0.7, 2),
                 height=round(height, 2),
@@ -126,5 +156,9 @@ def hourly_bar_chart(history: list[tuple[int, int]]) -> BarChart:
     values = [0, maximum // 2, maximum] if maximum % 2 == 0 else [0, maximum]
     ticks = [Tick(value=v, y=round(baseline - plot_height * v / maximum, 2)) for v in values]
     return BarChart(
-        bars=bars, ticks=ticks, maximum=maximum, total=sum(count for _, count in history)
+        bars=bars,
+        ticks=ticks,
+        maximum=maximum,
+        total=sum(count for _, count in history),
+        left=left,
     )

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 
 from django import forms
+from django.contrib.auth import password_validation
+from django.core.exceptions import ValidationError
 
 from accounts.models import ApiKey, ApiKeyScope, User
 
@@ -28,6 +30,23 @@ class SignupForm(forms.Form):
         help_text="At least 8 characters; not a common password, nor all digits.",
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
+
+    def clean(self):
+        cleaned = super().clean()
+        # The service checks the password (with the address, at once), but it is asked only
+        # when the form is valid: when another field is wrong, the password is checked here,
+        # or a bad email would hide the password's problems until a second round.
+        password = cleaned.get("password")
+        if password and self.errors:
+            email = cleaned.get("email") or self.data.get("email", "")
+            try:
+                password_validation.validate_password(
+                    password, User(email=email, name=cleaned.get("name", ""))
+                )
+            except ValidationError as exc:
+                for message in exc.messages:
+                    self.add_error("password", message)
+        return cleaned
 
 
 class LoginForm(forms.Form):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, time, timedelta
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
@@ -187,6 +188,20 @@ class ApiKey(models.Model):
     @property
     def is_expired(self) -> bool:
         return self.expires_at is not None and self.expires_at <= timezone.now()
+
+    @property
+    def last_day(self):
+        """The last day (UTC) the key works, when it expires at a midnight UTC, else None.
+
+        The dashboard stores a picked day as the first moment after it (the next midnight):
+        shown as such it would read as the day after the one the user picked.
+        """
+        if self.expires_at is None:
+            return None
+        at = self.expires_at.astimezone(UTC)
+        if at.time() != time.min:
+            return None
+        return (at - timedelta(days=1)).date()
 
     @property
     def status(self) -> str:

@@ -33,7 +33,7 @@ from accounts.forms import (
     SignupForm,
 )
 from accounts.models import ApiKey, Plan, User
-from cloudbooks.api.throttling import WINDOW_SECONDS, usage_history
+from cloudbooks.api.throttling import WINDOW_SECONDS, usage_and_refusals
 from cloudbooks.errors import Conflict, Invalid
 from cloudbooks.http import no_store
 from cloudbooks.pages import REFUSALS, add_service_errors, render_refusal
@@ -138,7 +138,8 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 @dataclass(frozen=True)
 class Usage:
     plan: Plan
-    used: int
+    used: int  # served this hour: refused requests are not usage
+    refused: int  # refused this hour for the plan's limit (429)
     resets_at: datetime
     chart: charts.BarChart
 
@@ -159,12 +160,23 @@ class Usage:
 
     @property
     def warning_level(self) -> int | None:
-        """From here on the bar turns amber: 80% of the limit."""
+        """From here on the meter turns amber: 80% of the limit."""
         return None if self.limit is None else round(self.limit * 0.8)
+
+    @property
+    def meter_high(self) -> int | None:
+        """Above this the meter turns red: only a full budget (a value above `high` is the
+        meter's worst region; `low` to `high` is amber)."""
+        return None if self.limit is None else self.limit - 1
 
     @property
     def remaining(self) -> int | None:
         return None if self.limit is None else max(0, self.limit - self.used)
+
+    @property
+    def refusing(self) -> bool:
+        """Whether the next request this hour is refused: the whole budget is served."""
+        return self.limit is not None and self.used >= self.limit
 
 
 def _get_usage_for_user(user: User) -> Usage | None:
@@ -174,14 +186,23 @@ def _get_usage_for_user(user: User) -> Usage | None:
     """
     now = time.time()
     try:
-        history = usage_history(user.pk, now=now)
+        counts = usage_and_refusals(user.pk, now=now)
     except Exception as exc:
         logger.error("Usage unavailable for the dashboard: %s", exc.__class__.__name__)
         return None
+    limit = user.plan.requests_per_hour
+    # The counter counts every request before the limit is applied; what was refused is
+    # counted apart. A request the budget never refuses (plan_budget_exempt) may still take
+    # the count past the limit: what is shown as served stays within it.
+    history = [
+        (start, max(0, total - refused) if limit is None else max(0, min(total - refused, limit)))
+        for start, total, refused in counts
+    ]
     current_start, used = history[-1]
     return Usage(
         plan=user.plan,
         used=used,
+        refused=counts[-1][2],
         resets_at=datetime.fromtimestamp(current_start + WINDOW_SECONDS, tz=UTC),
         chart=charts.hourly_bar_chart(history),
     )

@@ -9,6 +9,7 @@ from accounts.services import user_by_email
 from cloudbooks.errors import Invalid
 from cloudbooks.pages import add_service_errors
 from orgs.models import Organization, Role
+from orgs.permissions import ROLE_DESCRIPTIONS
 
 
 def _limit(model, field: str) -> int:
@@ -20,7 +21,13 @@ class OrganizationForm(forms.Form):
     slug = forms.SlugField(
         max_length=_limit(Organization, "slug"),
         required=False,
-        help_text="Lowercase letters, digits and dashes. Empty: derived from the name.",
+        # The help and the error name what the validator accepts (Django's slug: letters,
+        # digits, dashes, underscores); the service keeps slugs in lowercase.
+        help_text=(
+            "Letters, digits, dashes and underscores, kept in lowercase. "
+            "Empty: derived from the name."
+        ),
+        error_messages={"invalid": "Use only letters, digits, dashes and underscores."},
     )
     description = forms.CharField(
         max_length=_limit(Organization, "description"),
@@ -35,7 +42,13 @@ class MemberAddForm(forms.Form):
         help_text="Someone who already has a CloudBooks account.",
         widget=forms.EmailInput(attrs={"autocomplete": "off"}),
     )
-    role = forms.ChoiceField(choices=Role.choices, initial=Role.MEMBER)
+    role = forms.ChoiceField(
+        choices=Role.choices,
+        initial=Role.MEMBER,
+        help_text=" ".join(
+            f"{label}: {ROLE_DESCRIPTIONS[value]}." for value, label in Role.choices
+        ),
+    )
 
     def __init__(self, *args, roles: list[tuple[str, str]] | None = None, **kwargs):
         super().__init__(*args, **kwargs)

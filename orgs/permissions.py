@@ -44,6 +44,13 @@ GRANTS: dict[str, frozenset[Action]] = {
 }
 
 
+# What each role may do, in words, for the role pickers: the matrix above, role by role.
+ROLE_DESCRIPTIONS: dict[str, str] = {
+    Role.MEMBER: "sees the organization and its members; creates and edits projects",
+    Role.ADMIN: "also deletes projects, edits the settings, adds and removes members",
+    Role.OWNER: "also makes and removes owners, and may delete the organization",
+}
+
 FORBIDDEN_MESSAGE = "Your role in this organization does not allow this"
 
 

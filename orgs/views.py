@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -26,7 +28,12 @@ from cloudbooks.pages import add_service_errors, names_a_field, service_errors_a
 from orgs import services
 from orgs.forms import MemberAddForm, MemberRoleForm, OrganizationForm
 from orgs.models import Membership, Organization, Role
-from orgs.permissions import FORBIDDEN_MESSAGE, Action, can, may_change_membership
+from orgs.permissions import (
+    FORBIDDEN_MESSAGE,
+    Action,
+    can,
+    may_change_membership,
+)
 
 # --- Access -----------------------------------------------------------------------------------
 
@@ -64,6 +71,9 @@ class OrganizationSection:
     # context(request, organization, **state) -> dict; `state` carries the section's own
     # form with errors when one of its views renders the page again.
     context: Callable[..., dict]
+    # post(request, org_id): the section's form, sent to the page's own URL with
+    # `form` = the section's name (see `organization`).
+    post: Callable[..., HttpResponse] | None = None
 
 
 _sections: dict[str, OrganizationSection] = {}
@@ -82,6 +92,7 @@ class MemberRow:
     is_self: bool
     role_choices: list[tuple[str, str]]  # the roles the viewer may set; empty: no control
     may_remove: bool
+    sole_owner: bool = False  # the only owner cannot leave (nor be removed): the page says so
 
 
 def _roles_grantable(actor_role: str, *, current_role: str | None, is_self: bool) -> list:
@@ -102,18 +113,25 @@ def _member_rows(organization: Organization, viewer: User) -> list[MemberRow]:
         .select_related("user")
         .order_by("created_at")
     )
+    memberships = list(memberships)
+    owners = sum(1 for m in memberships if m.role == Role.OWNER)
     rows = []
     for membership in memberships:
         is_self = membership.user_id == viewer.pk
         choices = _roles_grantable(role, current_role=membership.role, is_self=is_self)
+        sole_owner = membership.role == Role.OWNER and owners == 1
         rows.append(
             MemberRow(
                 membership=membership,
                 is_self=is_self,
                 role_choices=choices if len(choices) > 1 else [],
-                may_remove=may_change_membership(
+                # The service refuses to remove the last owner (409): no button that can
+                # only fail.
+                may_remove=not sole_owner
+                and may_change_membership(
                     actor_role=role, is_self=is_self, current_role=membership.role, new_role=None
                 ),
+                sole_owner=sole_owner,
             )
         )
     return rows
@@ -167,6 +185,26 @@ def _conflict(request: HttpRequest, organization: Organization, exc: Conflict) -
 # --- Organizations ------------------------------------------------------------------------------
 
 
+def _with_counts(organizations):
+    """Each organization with `member_count` and `project_count`, in the same query.
+
+    Members by a subquery: the list's own join on memberships is the viewer's one row.
+    Projects by the reverse relation's name (distinct: that join must not multiply them),
+    so `orgs` imports nothing from `projects`.
+    """
+    members = (
+        Membership.objects.filter(organization=OuterRef("pk"))
+        .order_by()
+        .values("organization")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return organizations.annotate(
+        member_count=Coalesce(Subquery(members), 0),
+        project_count=Count("projects", distinct=True),
+    )
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def organizations(request: HttpRequest) -> HttpResponse:
@@ -187,13 +225,29 @@ def organizations(request: HttpRequest) -> HttpResponse:
             return redirect("organization", org_id=organization.pk)
     context = {
         "form": form,
-        "organizations": services.organizations_for(request.user).order_by("name"),
+        "organizations": _with_counts(services.organizations_for(request.user)).order_by("name"),
     }
     return render(request, "orgs/organizations.html", context)
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def organization(request: HttpRequest, org_id) -> HttpResponse:
+    """The organization page; its forms post here too, naming themselves in `form`.
+
+    Posting to the page's own URL keeps the address bar on the page when a form comes back
+    with errors, so a reload shows the page again instead of sending the form to an action
+    URL. The action URLs (member-add, organization-edit, project-create) still answer.
+    """
+    if request.method == "POST":
+        handlers = {"member-add": member_add, "settings": organization_edit}
+        handlers.update({name: s.post for name, s in _sections.items() if s.post is not None})
+        handler = handlers.get(request.POST.get("form", ""))
+        if handler is None:
+            organization = get_organization_for_user(request.user, org_id)
+            messages.error(request, "That form is not on this page.")
+            return render_organization(request, organization, status=400)
+        return handler(request, org_id)
     return render_organization(request, get_organization_for_user(request.user, org_id))
 
 
@@ -298,9 +352,9 @@ def member_role(request: HttpRequest, org_id, user_id) -> HttpResponse:
             )
     except Conflict as exc:
         return _conflict(request, organization, exc)
-    messages.success(
-        request, f"{membership.user.email} is now {membership.get_role_display().lower()}."
-    )
+    role = membership.get_role_display().lower()
+    article = "an" if role[0] in "aeiou" else "a"
+    messages.success(request, f"{membership.user.email} is now {article} {role}.")
     return redirect("organization", org_id=organization.pk)
 
 

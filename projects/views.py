@@ -47,13 +47,6 @@ def organization_projects(
     }
 
 
-SECTION = OrganizationSection(
-    name="projects",
-    template="projects/organization_projects.html",
-    context=organization_projects,
-)
-
-
 @login_required
 @require_POST
 def project_create(request: HttpRequest, org_id) -> HttpResponse:
@@ -67,6 +60,14 @@ def project_create(request: HttpRequest, org_id) -> HttpResponse:
         messages.success(request, f"Project “{project.name}” created.")
         return redirect("organization", org_id=organization.pk)
     return render_organization(request, organization, sections_state={"projects": {"form": form}})
+
+
+SECTION = OrganizationSection(
+    name="projects",
+    template="projects/organization_projects.html",
+    context=organization_projects,
+    post=project_create,
+)
 
 
 @login_required

@@ -38,6 +38,12 @@ def usage_key(user_id, window: int) -> str:
     return f"usage:{user_id}:{window}"
 
 
+def refused_key(user_id, window: int) -> str:
+    """The requests of the hour refused for the budget (429): also in `usage_key`'s count,
+    which counts every request before deciding; the dashboard tells the two apart."""
+    return f"refused:{user_id}:{window}"
+
+
 # INCR and EXPIRE as one atomic command: one round trip, one reply to parse. The lifetime is
 # relative (seconds from now, computed by the caller's clock), never an absolute EXPIREAT:
 # Redis would judge an absolute time by its own clock, so a web host whose clock is ahead of
@@ -87,6 +93,23 @@ def usage_history(user_id, hours: int = HISTORY_HOURS, now: float | None = None)
     windows = [current - WINDOW_SECONDS * i for i in reversed(range(hours))]
     counts = cache.get_many([usage_key(user_id, w) for w in windows])
     return [(w, int(counts.get(usage_key(user_id, w), 0))) for w in windows]
+
+
+def usage_and_refusals(user_id, hours: int = HISTORY_HOURS, now: float | None = None) -> list:
+    """[(hour start, requests, refused)] for the last `hours` clock hours, oldest first: one
+    cache read. `requests` counts every request, the refused ones included."""
+    current = window_start(now)
+    windows = [current - WINDOW_SECONDS * i for i in reversed(range(hours))]
+    keys = [usage_key(user_id, w) for w in windows] + [refused_key(user_id, w) for w in windows]
+    counts = cache.get_many(keys)
+    return [
+        (
+            w,
+            int(counts.get(usage_key(user_id, w), 0)),
+            int(counts.get(refused_key(user_id, w), 0)),
+        )
+        for w in windows
+    ]
 
 
 @dataclass(frozen=True)
@@ -165,6 +188,12 @@ class PlanRateThrottle(BaseThrottle):
         request._request.rate_limit = state
         # A view may declare that it is never refused for the budget (ApiViewMixin).
         if used > state.limit and not getattr(view, "plan_budget_exempt", False):
+            # One more cache write, on the refused path only: the dashboard shows refused
+            # requests apart from served ones. Its failure must not change the answer.
+            try:
+                increment(refused_key(user.pk, window), expire_at=window + _KEEP_SECONDS, now=now)
+            except Exception as exc:
+                _log_cache_failure(exc)
             raise RateLimitExceeded(
                 wait=state.seconds_to_reset(now),
                 message=(

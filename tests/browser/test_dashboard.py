@@ -162,7 +162,7 @@ def test_organization_members_and_projects_then_delete_the_account(page: Page, l
     conflict.get_by_role("link", name="Browser Co").click()
     page.get_by_label("Role of cole@example.com").select_option("owner")
     page.get_by_role("button", name="Change role of cole@example.com").click()
-    expect(page.locator(".messages")).to_contain_text("cole@example.com is now owner.")
+    expect(page.locator(".messages")).to_contain_text("cole@example.com is now an owner.")
     nav(page, "Profile").click()
     delete = page.locator("form", has=page.get_by_role("button", name="Delete my account"))
     delete.get_by_label("Your password").fill(PASSWORD)

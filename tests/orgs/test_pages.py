@@ -46,6 +46,10 @@ def every_action(team: Team, project: Project) -> list[tuple[str, str, dict]]:
         ("get", f"{org}/members/{tess}/remove", {}),
         ("post", f"{org}/members/{tess}/remove", {}),
         ("post", f"{org}/projects", {"name": "Sneaky"}),
+        # The same forms sent to the page's own URL, as the page sends them.
+        ("post", org, {"form": "settings", "name": "Renamed"}),
+        ("post", org, {"form": "member-add", "email": team.newcomer.email, "role": "member"}),
+        ("post", org, {"form": "projects", "name": "Sneaky"}),
         ("get", f"/dashboard/projects/{project.pk}/edit", {}),
         ("post", f"/dashboard/projects/{project.pk}/edit", {"name": "Renamed"}),
         ("get", f"/dashboard/projects/{project.pk}/delete", {}),
