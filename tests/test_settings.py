@@ -100,7 +100,7 @@ def test_an_operator_who_sets_nothing_gets_the_documented_defaults():
     started = start()
 
     assert started.returncode == 0, started.stderr
-    assert started.stdout.split() == ["60/m", "10/15m", "10/h", "5/h", "1048576", "INFO"]
+    assert started.stdout.split() == ["60/m", "50/h", "10/h", "5/h", "1048576", "INFO"]
 
 
 @pytest.mark.parametrize(
