@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The benchmark: the real stack under wrk, and bench/RESULTS.md (`make bench`).
 
-    python3 bench/run.py             # the full run (about 6 minutes), writes bench/RESULTS.md
+    python3 bench/run.py             # the full run (about 12 minutes), writes bench/RESULTS.md
     python3 bench/run.py --smoke     # the same code path on tiny data, ~1 s per case
     python3 bench/run.py --profile   # also samples the workers with py-spy under load
 
