@@ -2,7 +2,7 @@
 
 .PHONY: bench bench-smoke bench-profile
 
-# The benchmark: gunicorn + PostgreSQL + Redis under wrk; writes bench/RESULTS.md (~6 min).
+# The benchmark: gunicorn + PostgreSQL + Redis under wrk; writes bench/RESULTS.md (~12 min).
 bench:
 	python3 bench/run.py
 

@@ -36,6 +36,12 @@ class Scale:
     post_connections: int
     flood_seconds: int  # each probe window of the flood case
     workers: int | None  # None: gunicorn.conf.py's default (2 × cores + 1)
+    # Cost as the work grows (the growth table of RESULTS.md):
+    org_counts: tuple[int, ...]  # GET /v1/projects for a user in this many organizations
+    projects_per_org: int
+    members: int  # GET /v1/organizations/{id}/members of an organization this big
+    members_deep_page: int  # ... its first page against this 1-based page
+    logouts: int  # revoked access tokens in the table before purge_revoked_tokens runs
 
 
 FULL = Scale(
@@ -50,6 +56,11 @@ FULL = Scale(
     post_connections=32,
     flood_seconds=6,
     workers=None,
+    org_counts=(1, 10, 100, 1_000),
+    projects_per_org=100,
+    members=10_000,
+    members_deep_page=400,
+    logouts=1_000_000,
 )
 SMOKE = Scale(
     name="smoke",
@@ -63,6 +74,11 @@ SMOKE = Scale(
     post_connections=32,
     flood_seconds=1,
     workers=2,
+    org_counts=(1, 2, 3),
+    projects_per_org=3,
+    members=60,
+    members_deep_page=3,
+    logouts=1_000,
 )
 PAGE_SIZE = 20
 
@@ -73,6 +89,13 @@ FLOOD_CONNECTIONS = 2
 FLOOD_DELAY_MS = 20
 
 PROFILE_SECONDS = 10
+
+# The naive build's DRF UserRateThrottle: high enough never to refuse during a run.
+NAIVE_THROTTLE_RATE = "1000000/hour"
+# Revocations seeded for the purge: this share has already expired (what the purge deletes).
+EXPIRED_SHARE = 0.9
+# Redis memory is projected to this many active users.
+PROJECTED_USERS = 1_000_000
 
 
 def log(message: str) -> None:

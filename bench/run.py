@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The benchmark: the real stack under wrk, and bench/RESULTS.md (`make bench`).
 
-    python3 bench/run.py             # the full run (about 6 minutes), writes bench/RESULTS.md
+    python3 bench/run.py             # the full run (about 12 minutes), writes bench/RESULTS.md
     python3 bench/run.py --smoke     # the same code path on tiny data, ~1 s per case
     python3 bench/run.py --profile   # also samples the workers with py-spy under load
 
@@ -10,8 +10,12 @@ Redis — on a database and a Redis database of its own, seeds them, and drives 
 from this machine. Every ratio is measured side by side in the same run, in alternating
 rounds, so a neighbour's load on the machine weighs on both sides of a ratio alike.
 
-Nothing here is part of the application: bench.settings (the production settings plus a
-floor view) exists only for this.
+Beside the application it serves two references with the same gunicorn.conf.py, each its
+own gunicorn on its own port: the bare floor (bench.settings_floor: the floor view behind
+Django's SecurityMiddleware and CommonMiddleware only) and the naive build
+(bench.naive.settings: stock DRF, SimpleJWT and UserRateThrottle). Nothing here is part of
+the application: bench.settings (the production settings plus the floor view), and those
+two, exist only for this.
 
 This file is the entry point (arguments and the order of things); the parts are
 bench/config.py (scales and constants), bench/runner.py (services, gunicorn, wrk),
@@ -130,19 +134,52 @@ def main() -> int:
     seeded = seed(args.scale)
     connections.close_all()
 
-    log("Starting gunicorn")
+    log("Starting gunicorn: CloudBooks, the bare floor, the naive build")
     server = start_gunicorn(environment, workdir)
+    references = []
+    try:
+        references.append(
+            start_gunicorn(
+                environment,
+                workdir,
+                settings="bench.settings_floor",
+                name="gunicorn-floor",
+                health_path=f"/bench/floor/{seeded.user_id}",
+            )
+        )
+        references.append(
+            start_gunicorn(
+                environment,
+                workdir,
+                settings="bench.naive.settings",
+                name="gunicorn-naive",
+                health_path="/v1/users/me",
+                health_token=seeded.naive_access_token,
+            )
+        )
+    except BaseException:
+        for running in (server, *references):
+            running.stop()
+        raise
+    floor_server, naive_server = references
     parts = urllib.parse.urlsplit(args.database_url)
     redis_pid = None
     if _is_local(args.redis_url):
         redis_pid = int(redis.Redis.from_url(args.redis_url).info("server")["process_id"])
     cpu = ServerCpu(
-        master_pid=server.process.pid,
+        master_pids=[s.process.pid for s in (server, floor_server, naive_server)],
         database=parts.path.lstrip("/"),
         admin_url=urllib.parse.urlunsplit(parts._replace(path="/postgres")),
         redis_pid=redis_pid,
     )
-    bench = Bench(wrk=args.wrk, base_url=server.base_url, floor_user_id=seeded.user_id, cpu=cpu)
+    bench = Bench(
+        wrk=args.wrk,
+        base_url=server.base_url,
+        floor_user_id=seeded.user_id,
+        cpu=cpu,
+        floor_url=floor_server.base_url,
+        naive_url=naive_server.base_url,
+    )
     ok = False
     workers = 0
     try:
@@ -151,16 +188,22 @@ def main() -> int:
         if args.profile_only:
             ok = True
             return 0
-        notes = run_cases(bench, seeded, args.scale, groups=args.only)
+        notes = run_cases(bench, seeded, args.scale, groups=args.only, redis_url=args.redis_url)
         workers = len(worker_pids(server))
         ok = True
     finally:
-        server.stop()
+        for running in (server, floor_server, naive_server):
+            running.stop()
         if not ok:
-            log(f"Failed; gunicorn's log is in {server.log_path}")
+            log(f"Failed; gunicorn's logs are in {workdir}")
 
-    problems = [ln for ln in server.log_path.read_text().splitlines() if "Traceback" in ln]
-    summary = summarize(bench, args.scale)
+    problems = [
+        line
+        for running in (server, floor_server, naive_server)
+        for line in running.log_path.read_text().splitlines()
+        if "Traceback" in line
+    ]
+    summary = summarize(bench, args.scale, notes)
     context = {
         "finished": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "machine": machine(),
@@ -184,11 +227,12 @@ def main() -> int:
             "cpu_ratios": summary["cpu_ratios"],
             "runs": {case: [vars(run) for run in runs] for case, runs in bench.results.items()},
             "server_errors": problems,
+            "growth": summary["growth"],
             **context,
         }
         args.json.write_text(json.dumps(payload, indent=2, default=str))
     if problems:
-        log(f"gunicorn logged {len(problems)} tracebacks; see {server.log_path}")
+        log(f"gunicorn logged {len(problems)} tracebacks; see the logs in {workdir}")
         return 1
     if not args.keep:
         shutil.rmtree(workdir, ignore_errors=True)

@@ -153,10 +153,24 @@ class Server:
                 self.process.wait()
 
 
-def start_gunicorn(environment: dict[str, str], workdir: Path) -> Server:
-    """The Procfile's `web` command, bound to the loopback on a free port."""
+def start_gunicorn(
+    environment: dict[str, str],
+    workdir: Path,
+    *,
+    settings: str | None = None,
+    name: str = "gunicorn",
+    health_path: str = "/healthz",
+    health_token: str | None = None,
+) -> Server:
+    """The Procfile's `web` command, bound to the loopback on a free port.
+
+    `settings` serves another settings module with the same gunicorn.conf.py (the bench's
+    references: the bare floor, the naive build); `health_path` is then a URL it serves.
+    """
     port = free_port()
-    log_path = workdir / "gunicorn.log"
+    log_path = workdir / f"{name}.log"
+    if settings:
+        environment = {**environment, "DJANGO_SETTINGS_MODULE": settings}
     gunicorn = Path(sys.executable).with_name("gunicorn")
     command = [str(gunicorn), "cloudbooks.wsgi", "-c", "gunicorn.conf.py"]
     command += ["--bind", f"127.0.0.1:{port}"]
@@ -175,7 +189,7 @@ def start_gunicorn(environment: dict[str, str], workdir: Path) -> Server:
         if process.poll() is not None:
             raise SystemExit(f"gunicorn exited ({process.returncode}); see {log_path}")
         with contextlib.suppress(OSError):
-            status, _ = http_get(server.base_url + "/healthz")
+            status, _ = http_get(server.base_url + health_path, health_token)
             if status == 200:
                 return server
         time.sleep(0.2)
@@ -255,7 +269,7 @@ class ServerCpu:
     not move with what other processes on the machine do, so it cross-checks the ratios.
     (Redis is shared with whatever else uses it on this machine.)"""
 
-    master_pid: int
+    master_pids: list[int]  # every gunicorn of the run: the idle ones cost next to nothing
     database: str
     admin_url: str
     redis_pid: int | None
@@ -270,10 +284,12 @@ class ServerCpu:
         return [pid for (pid,) in rows]
 
     def snapshot(self) -> dict:
-        workers = Path(f"/proc/{self.master_pid}/task/{self.master_pid}/children")
-        gunicorn = _cpu_seconds(self.master_pid, children=True) + sum(
-            _cpu_seconds(int(pid)) for pid in workers.read_text().split()
-        )
+        gunicorn = 0.0
+        for master in self.master_pids:
+            workers = Path(f"/proc/{master}/task/{master}/children")
+            gunicorn += _cpu_seconds(master, children=True) + sum(
+                _cpu_seconds(int(pid)) for pid in workers.read_text().split()
+            )
         others = {pid: _cpu_seconds(pid) for pid in self._backends()}
         if self.redis_pid:
             others[self.redis_pid] = _cpu_seconds(self.redis_pid)
@@ -294,6 +310,8 @@ class Bench:
     base_url: str
     floor_user_id: str = ""
     cpu: ServerCpu | None = None
+    floor_url: str = ""  # the bare floor's gunicorn (bench.settings_floor)
+    naive_url: str = ""  # the naive build's gunicorn (bench.naive.settings)
     results: dict[str, list[Run]] = field(default_factory=dict)
 
     def command(
@@ -304,20 +322,21 @@ class Bench:
         connections: int,
         seconds: int,
         env: dict[str, str],
+        base: str | None = None,
     ) -> tuple[list[str], dict[str, str], str]:
         threads = min(2, connections)
         command = [self.wrk, f"-t{threads}", f"-c{connections}", f"-d{seconds}s"]
         command += ["--timeout", "10s", "--latency", "-s", str(WRK_DIR / script)]
-        command.append(self.base_url + path)
+        command.append((base or self.base_url) + path)
         environment = {**os.environ, "BENCH_WRK_DIR": str(WRK_DIR), **env}
         shown = " ".join(
             f"{name}={_redact(name, value)}" for name, value in env.items() if name != "BENCH_TAG"
         )
         shown_path = path.replace(self.floor_user_id, "<user id>") if self.floor_user_id else path
         arguments = [arg.replace(f"{ROOT}/", "") for arg in command[1:-1]]
-        printable = " ".join(
-            [*([shown] if shown else []), "wrk", *arguments, "http://127.0.0.1:PORT" + shown_path]
-        )
+        # A reference server (the bare floor, the naive build) listens on a port of its own.
+        host = "http://127.0.0.1:" + ("PORT" if base is None else "REFERENCE_PORT")
+        printable = " ".join([*([shown] if shown else []), "wrk", *arguments, host + shown_path])
         return command, environment, printable
 
     def start(self, case: str, path: str, **options) -> tuple[subprocess.Popen, str]:
@@ -328,7 +347,9 @@ class Bench:
         process.bench_request = (path, options)  # for the check in finish()
         return process, printable
 
-    def answer_once(self, path: str, *, script: str, env: dict[str, str], **_) -> int:
+    def answer_once(
+        self, path: str, *, script: str, env: dict[str, str], base: str | None = None, **_
+    ) -> int:
         """The status of one request like those the case's wrk script sends."""
         headers = {"Content-Type": "application/json"}
         if env.get("BENCH_AUTH"):
@@ -341,7 +362,7 @@ class Bench:
             body = {"organization": env["BENCH_ORGANIZATION"], "name": name}
         data = json.dumps(body).encode() if body is not None else None
         request = urllib.request.Request(  # noqa: S310 - our own server on the loopback
-            self.base_url + path, data=data, headers=headers
+            (base or self.base_url) + path, data=data, headers=headers
         )
         try:
             with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310 - loopback

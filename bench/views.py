@@ -1,9 +1,11 @@
 """The floor: what `GET /v1/users/me` would cost with nothing of ours but one query.
 
-A plain Django view behind the same middleware, running the query the Bearer
-authentication runs (the active user by primary key, with the plan), answering the same
-fields as a JsonResponse. No DRF, no token, no rate-limit counter: the ratio
-`users/me ÷ floor` is what our API layer costs on top of Django itself.
+A plain Django view running the query the Bearer authentication runs (the active user by
+primary key, with the plan), answering the same fields as a JsonResponse. No DRF, no
+token, no rate-limit counter. Served twice: bare, by its own gunicorn with Django's
+SecurityMiddleware and CommonMiddleware only (bench.settings_floor; `users/me ÷ bare
+floor` is what the application costs on top of Django itself), and behind all our
+middleware (bench.settings; the old floor, kept as a row without a target).
 """
 
 from __future__ import annotations

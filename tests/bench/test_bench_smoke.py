@@ -20,15 +20,24 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 GET_CASES = [
-    "floor view",
+    "bare floor",  # its own gunicorn: bench.settings_floor
+    "floor view behind our middleware",
     "users/me (access token)",
     "users/me (API key)",
+    "naive build users/me",  # its own gunicorn: bench.naive.settings
     "metered, window start",
     "metered, after 100,000",
     "projects, first page",
     "users/me at rest",
     "users/me, flood onset",
     "users/me during the flood",
+    # Cost as the work grows (the smoke scale: 1, 2 and 3 organizations; 60 members).
+    "projects, user in 1 organization",
+    "projects, user in 2 organizations",
+    "projects, user in 3 organizations",
+    "members, first page",
+    "members, page 3",
+    "users/me (access token), revocations seeded",
 ]
 
 
@@ -126,6 +135,29 @@ def test_every_login_of_the_flood_is_refused(smoke_run):
 
 
 def test_every_ratio_is_measured(smoke_run):
-    assert len(smoke_run["ratios"]) == 6
+    # The seven of issue #20, the two kept from before, and users/me against the old floor.
+    assert len(smoke_run["ratios"]) == 10
     for ratio in smoke_run["ratios"]:
         assert ratio["value"] == ratio["value"], ratio  # not NaN
+
+
+def test_the_growth_table_has_every_row(smoke_run):
+    growth = smoke_run["growth"]
+    assert [row["organizations"] for row in growth["projects"]] == [1, 2, 3]
+    assert [row["page"] for row in growth["members"]] == [1, 3]
+    for row in growth["projects"] + growth["members"]:
+        assert row["p50_ms"] == row["p50_ms"], row  # not NaN
+
+
+def test_redis_memory_is_read_from_the_real_counter_keys(smoke_run):
+    memory = smoke_run["growth"]["redis_memory"]
+    assert memory["keys"]
+    assert all(":usage:" in key for key in memory["keys"])
+    assert memory["bytes_per_key"] > 0
+    assert memory["projected_one_hour"] == memory["bytes_per_key"] * 1_000_000
+
+
+def test_the_purge_deletes_exactly_the_expired_revocations(smoke_run):
+    revocations = smoke_run["growth"]["revocations"]
+    assert revocations["rows"] == 1_000
+    assert revocations["left"] == revocations["rows"] - revocations["expired"]
