@@ -9,21 +9,18 @@ from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 
 from accounts.models import ApiKey, ApiKeyScope, User
-
-
-def _limit(model, field: str) -> int:
-    """Field limits come from the model: one number per field."""
-    return model._meta.get_field(field).max_length
+from cloudbooks.limits import max_length
 
 
 class SignupForm(forms.Form):
     name = forms.CharField(
-        max_length=_limit(User, "name"),
+        max_length=max_length(User, "name"),
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
     email = forms.EmailField(
-        max_length=_limit(User, "email"), widget=forms.EmailInput(attrs={"autocomplete": "email"})
+        max_length=max_length(User, "email"),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
     password = forms.CharField(
         strip=False,
@@ -51,7 +48,7 @@ class SignupForm(forms.Form):
 
 class LoginForm(forms.Form):
     email = forms.EmailField(
-        max_length=_limit(User, "email"),
+        max_length=max_length(User, "email"),
         widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
     )
     password = forms.CharField(
@@ -61,12 +58,13 @@ class LoginForm(forms.Form):
 
 class ProfileForm(forms.Form):
     name = forms.CharField(
-        max_length=_limit(User, "name"),
+        max_length=max_length(User, "name"),
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
     email = forms.EmailField(
-        max_length=_limit(User, "email"), widget=forms.EmailInput(attrs={"autocomplete": "email"})
+        max_length=max_length(User, "email"),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
 
 
@@ -94,7 +92,7 @@ class DeleteAccountForm(forms.Form):
 
 class ApiKeyForm(forms.Form):
     name = forms.CharField(
-        max_length=_limit(ApiKey, "name"),
+        max_length=max_length(ApiKey, "name"),
         help_text="What the key is for, to tell your keys apart.",
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )

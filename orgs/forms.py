@@ -7,19 +7,16 @@ from django import forms
 from accounts.models import User
 from accounts.services import user_by_email
 from cloudbooks.errors import Invalid
+from cloudbooks.limits import max_length
 from cloudbooks.pages import add_service_errors
 from orgs.models import Organization, Role
 from orgs.permissions import ROLE_DESCRIPTIONS
 
 
-def _limit(model, field: str) -> int:
-    return model._meta.get_field(field).max_length
-
-
 class OrganizationForm(forms.Form):
-    name = forms.CharField(max_length=_limit(Organization, "name"))
+    name = forms.CharField(max_length=max_length(Organization, "name"))
     slug = forms.SlugField(
-        max_length=_limit(Organization, "slug"),
+        max_length=max_length(Organization, "slug"),
         required=False,
         # The help and the error name what the validator accepts (Django's slug: letters,
         # digits, dashes, underscores); the service keeps slugs in lowercase.
@@ -30,7 +27,7 @@ class OrganizationForm(forms.Form):
         error_messages={"invalid": "Use only letters, digits, dashes and underscores."},
     )
     description = forms.CharField(
-        max_length=_limit(Organization, "description"),
+        max_length=max_length(Organization, "description"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
@@ -38,7 +35,7 @@ class OrganizationForm(forms.Form):
 
 class MemberAddForm(forms.Form):
     email = forms.EmailField(
-        max_length=_limit(User, "email"),
+        max_length=max_length(User, "email"),
         help_text="Someone who already has a CloudBooks account.",
         widget=forms.EmailInput(attrs={"autocomplete": "off"}),
     )

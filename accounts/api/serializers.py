@@ -10,6 +10,7 @@ from rest_framework.settings import api_settings
 
 from accounts.models import ApiKeyScope, User
 from cloudbooks.api import fields
+from cloudbooks.limits import max_length
 
 EMAIL_ISSUE = "Must be a valid email address"
 
@@ -57,16 +58,11 @@ class PublicUserSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-def _limit(field: str) -> int:
-    """Field limits come from the model: one number per field."""
-    return User._meta.get_field(field).max_length
-
-
 class UserUpdateSerializer(serializers.Serializer):
     """PATCH/PUT /v1/users/me. `id`, `plan` and the staff flags are not fields: never applied."""
 
-    name = fields.CharField(max_length=_limit("name"), allow_blank=True)
-    email = EmailField(max_length=_limit("email"))
+    name = fields.CharField(max_length=max_length(User, "name"), allow_blank=True)
+    email = EmailField(max_length=max_length(User, "email"))
     password = fields.CharField(
         write_only=True,
         required=False,
@@ -81,7 +77,7 @@ class UserUpdateSerializer(serializers.Serializer):
 
 
 class LoginSerializer(serializers.Serializer):
-    email = EmailField(max_length=_limit("email"))
+    email = EmailField(max_length=max_length(User, "email"))
     password = fields.CharField(trim_whitespace=False, max_length=128)
 
 
